@@ -1,0 +1,237 @@
+/* struct cpu and the CPU's public API. Every function takes the CPU explicitly; there is no global
+ * CPU. The hot part comes first so an instruction's working set sits in a few cache lines.
+ */
+#ifndef CPU_CPU_H
+#define CPU_CPU_H
+
+#include <setjmp.h>
+
+#include "cpu/decode/decode.h"
+#include "mmu/mmu.h"
+
+struct memmap;
+struct bus;
+struct cpu_model;
+struct icache;
+
+/* ---- architectural constants (SDM Vol.3A 2.5, Vol.1 3.4.3) ---- */
+#define CR0_PE (1ull << 0)
+#define CR0_MP (1ull << 1)
+#define CR0_EM (1ull << 2)
+#define CR0_TS (1ull << 3)
+#define CR0_ET (1ull << 4)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_AM (1ull << 18)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+
+#define CR4_VME (1ull << 0)
+#define CR4_PVI (1ull << 1)
+#define CR4_TSD (1ull << 2)
+#define CR4_DE (1ull << 3)
+#define CR4_PSE (1ull << 4)
+#define CR4_PAE (1ull << 5)
+#define CR4_MCE (1ull << 6)
+#define CR4_PGE (1ull << 7)
+#define CR4_PCE (1ull << 8)
+#define CR4_OSFXSR (1ull << 9)
+#define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_UMIP (1ull << 11)
+#define CR4_VMXE (1ull << 13)
+#define CR4_FSGSBASE (1ull << 16)
+#define CR4_PCIDE (1ull << 17)
+#define CR4_OSXSAVE (1ull << 18)
+#define CR4_SMEP (1ull << 20)
+#define CR4_SMAP (1ull << 21)
+
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+#define EFER_SVME (1ull << 12)
+#define EFER_FFXSR (1ull << 14)
+
+#define FL_CF (1u << 0)
+#define FL_FIXED1 (1u << 1)
+#define FL_PF (1u << 2)
+#define FL_AF (1u << 4)
+#define FL_ZF (1u << 6)
+#define FL_SF (1u << 7)
+#define FL_TF (1u << 8)
+#define FL_IF (1u << 9)
+#define FL_DF (1u << 10)
+#define FL_OF (1u << 11)
+#define FL_IOPL (3u << 12)
+#define FL_NT (1u << 14)
+#define FL_RF (1u << 16)
+#define FL_VM (1u << 17)
+#define FL_AC (1u << 18)
+#define FL_VIF (1u << 19)
+#define FL_VIP (1u << 20)
+#define FL_ID (1u << 21)
+#define FL_ARITH (FL_CF | FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF)
+
+/* Exception vectors (SDM Vol.3A 6.3.1) */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
+    EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14,
+    EXC_MF = 16, EXC_AC = 17, EXC_MC = 18, EXC_XM = 19, EXC_VE = 20, EXC_CP = 21
+};
+
+/* Segment access rights, in the VMX access-rights layout (SDM Vol.3C 25.4.1, table 25-2):
+ *   3:0 type  4 S  6:5 DPL  7 P  12 AVL  13 L  14 D/B  15 G  16 unusable */
+#define AR_TYPE 0x000f
+#define AR_S 0x0010
+#define AR_DPL_SHIFT 5
+#define AR_P 0x0080
+#define AR_L 0x2000
+#define AR_DB 0x4000
+#define AR_G 0x8000
+#define AR_UNUSABLE 0x10000
+
+#define SEG_OK_R 1
+#define SEG_OK_W 2
+
+struct seg {
+    uint64_t eff_base; /* base used to form linear addresses (0 for ES/CS/SS/DS in 64-bit mode) */
+    uint64_t lo, hi;   /* accessible offsets [lo, hi]; empty (lo > hi) when unusable */
+    uint64_t base;
+    uint32_t limit;    /* byte-granular limit */
+    uint32_t ar;       /* AR_* */
+    uint16_t sel;
+    uint8_t ok;        /* SEG_OK_R | SEG_OK_W */
+};
+
+struct dtr {
+    uint64_t base;
+    uint32_t limit;
+};
+
+/* Lazy flags: cc_op says how to derive OSZAPC from cc_dst/cc_src/cc_src2 (see cpu/flags.c). */
+enum cc_kind {
+    CC_EFLAGS, /* cc_src holds the OSZAPC bits */
+    CC_ADD, CC_ADC, CC_SUB, CC_SBB, CC_LOGIC, CC_INC, CC_DEC, CC_SHL, CC_SHR, CC_SAR, CC_MUL,
+    CC_KINDS
+};
+#define CC_OP(kind, szlog) ((kind) << 2 | (szlog)) /* szlog 0..3 = 8/16/32/64 bits */
+
+/* Pending-event bits, tested at block boundaries */
+#define PEND_INTR (1u << 0)    /* maskable interrupt line asserted */
+#define PEND_NMI (1u << 1)
+#define PEND_INHIBIT (1u << 2) /* interrupt shadow (STI, MOV SS, POP SS) for one instruction */
+#define PEND_TF (1u << 3)      /* single-step: #DB after the next instruction */
+#define PEND_STOP (1u << 4)    /* leave the run loop (device asked for exit, reset, ...) */
+#define PEND_TIMER (1u << 5)   /* a timer deadline was reached */
+#define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
+#define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
+
+/* x87 register and SSE register images */
+struct fpreg {
+    uint64_t sig;
+    uint16_t se;
+    uint16_t pad[3];
+};
+union xmm {
+    uint8_t b[16];
+    uint16_t w[8];
+    uint32_t d[4];
+    uint64_t q[2];
+};
+
+struct fpu {
+    struct fpreg st[8]; /* physical registers R0..R7; ST(i) = st[(top + i) & 7] */
+    uint16_t fcw, fsw, ftw; /* ftw: full 2-bit tags, bit pairs per physical register */
+    uint16_t fop, fcs, fds;
+    uint64_t fip, fdp;
+};
+
+/* Why cpu_run returned */
+enum cpu_stop {
+    CPU_STOP_BUDGET,   /* the instruction budget ran out */
+    CPU_STOP_HALT,     /* HLT with nothing that can wake it */
+    CPU_STOP_SHUTDOWN, /* triple fault */
+    CPU_STOP_REQUEST,  /* PEND_STOP: a device or the user asked */
+};
+
+/* The pending fault, filled by cpu_raise() before it longjmps to the run loop. */
+struct fault {
+    uint8_t vector;
+    bool has_err;
+    uint32_t err;
+};
+
+struct cpu {
+    /* ---- hot ---- */
+    uint64_t gpr[18]; /* RAX..R15, then RIP (gpr[REG_RIP]) and a constant 0 (gpr[REG_NONE]) */
+    uint64_t cc_dst, cc_src, cc_src2;
+    uint32_t cc_op;
+    uint32_t rflags; /* non-arithmetic bits; OSZAPC live in the lazy state */
+    uint32_t pending;
+    uint32_t ctx; /* decode context flags (CTX_*), the decoded-instruction cache's mode key */
+    uint64_t lin_mask; /* 0xffffffff outside 64-bit mode */
+    uint64_t insn_rip; /* start of the current instruction, for fault rollback */
+    const struct insn *cur;      /* instruction being executed */
+    const struct insn *blk_first; /* first instruction of the running block (icount accounting) */
+    uint8_t cpl;
+    uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
+    uint8_t mode64;   /* CS.L in long mode */
+    uint8_t halted;
+    struct seg seg[6];
+    struct memmap *mem;
+    struct bus *bus;
+    uint64_t icount; /* retired instructions */
+    uint64_t run_end; /* cpu_run returns when icount reaches this */
+    struct tlb tlb;
+
+    /* ---- cold ---- */
+    uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;
+    uint64_t dr[8];
+    struct dtr gdtr, idtr;
+    struct seg ldtr, tr;
+    uint64_t star, lstar, cstar, fmask, kernel_gs_base;
+    uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t pat, tsc_offset, tsc_aux, apic_base, misc_enable, feature_control, mtrr_def_type;
+    uint64_t mtrr_fixed[11], mtrr_var[16];
+    uint32_t mxcsr;
+    struct fpu fpu;
+    union xmm xmm[16] __attribute__((aligned(64)));
+
+    /* event delivery state */
+    int cur_exc;       /* vector being delivered (for #DF escalation), -1 when none */
+    uint64_t a20_mask;
+
+    /* ---- control ---- */
+    struct fault fault;
+    jmp_buf jb;
+    const struct cpu_model *model;
+    uint64_t features; /* FEATURE_BIT mask of the model */
+    struct decode_ctx dctx;
+    struct icache *icache;
+    uint32_t *(*code_stamp)(struct cpu *c, uint64_t gpa); /* unused placeholder for SMC hooks */
+    void *machine; /* back pointer for the board (struct machine *) */
+    int (*irq_ack)(void *machine);  /* INTA cycle: returns the vector of the pending interrupt */
+    bool shutdown;
+};
+
+/* Creates a CPU of the given model attached to memory and I/O; calls cpu_reset. */
+struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct bus *bus);
+void cpu_destroy(struct cpu *c);
+/* Power-on/RESET state (SDM Vol.3A 10.1.1, table 10-1). */
+void cpu_reset(struct cpu *c);
+/* Runs until budget more instructions retire or a stop condition; returns why. */
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
+/* Sets or clears the maskable-interrupt request line. */
+void cpu_set_intr(struct cpu *c, bool level);
+/* Full RFLAGS value with the lazy arithmetic flags folded in. Never raises. */
+uint64_t cpu_get_rflags(struct cpu *c);
+/* Prints the register state (for -d cpu, panics and test failures). */
+void cpu_dump(struct cpu *c, void *file);
+
+/* CPU models (cpu/cpumodel.c) */
+const struct cpu_model *cpu_model_find(const char *name);
+const struct cpu_model *cpu_model_default(void);
+void cpu_model_list(void *file);
+
+#endif

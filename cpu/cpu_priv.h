@@ -1,0 +1,299 @@
+/* Helpers for instruction handlers: register access, effective addresses, segment checks,
+ * memory access with the TLB fast path, stack, lazy flags and the raise functions.
+ * Functions marked "may raise" longjmp to the run loop on a guest fault.
+ */
+#ifndef CPU_CPU_PRIV_H
+#define CPU_CPU_PRIV_H
+
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "emu/log.h"
+
+#define RIP(c) ((c)->gpr[REG_RIP])
+
+/* Declares a handler: void op_NAME(struct cpu *c, const struct insn *i) */
+#define HANDLER(name) void op_##name(struct cpu *c, const struct insn *i)
+
+/* All handler prototypes, generated from the catalogue. */
+#define OP(ID, MNEM, MAP, OPC, PFX, EXT, FORM, IMM, ATTR, FEAT, ICPT, FN_M, FN_R)                  \
+    HANDLER(FN_M);                                                                                 \
+    HANDLER(FN_R);
+#include "cpu/decode/opcodes.def"
+#undef OP
+HANDLER(nm);
+HANDLER(gp0);
+
+/* ---- raising (cpu/exception.c) ---- */
+/* Raises exception vec (with error code err if the vector has one). May raise: always longjmps. */
+NORETURN void cpu_raise(struct cpu *c, int vec, uint32_t err);
+NORETURN void cpu_raise_noerr(struct cpu *c, int vec);
+NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err);
+/* Run-loop side: delivers c->fault with #DF / triple-fault escalation. May raise (nested). */
+void cpu_handle_fault(struct cpu *c);
+#define raise_ud(c) cpu_raise_noerr(c, EXC_UD)
+#define raise_gp(c, e) cpu_raise(c, EXC_GP, e)
+#define raise_ss(c, e) cpu_raise(c, EXC_SS, e)
+#define raise_np(c, e) cpu_raise(c, EXC_NP, e)
+#define raise_ts(c, e) cpu_raise(c, EXC_TS, e)
+
+/* Event delivery (cpu/interrupt.c). Software interrupts (INT n, INT3, INTO) pass soft=true:
+ * the gate DPL is checked and the pushed RIP is the next instruction. May raise. */
+enum event_type { EV_EXT, EV_NMI, EV_EXC, EV_SOFT, EV_PRIVSOFT /* INT1 */ };
+void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_err, uint32_t err);
+
+/* ---- mode (cpu/mode.c) ---- */
+/* Recomputes ctx (decode mode key), lin_mask, mode64, cpl class and segment effective bases after
+ * a change to CR0/CR4/EFER/CS/RFLAGS.VM. Never raises. */
+void cpu_update_mode(struct cpu *c);
+static inline bool cpu_long_mode(const struct cpu *c) { return (c->efer & EFER_LMA) != 0; }
+static inline bool cpu_pmode(const struct cpu *c) { return (c->cr0 & CR0_PE) != 0; }
+static inline bool cpu_v86(const struct cpu *c) { return (c->rflags & FL_VM) != 0; }
+static inline unsigned cpu_iopl(const struct cpu *c) { return (c->rflags >> 12) & 3; }
+
+/* ---- registers ---- */
+static inline uint64_t sz_mask(unsigned szlog)
+{
+    return szlog == 3 ? ~0ull : (1ull << (8u << szlog)) - 1;
+}
+static inline uint64_t get_reg(const struct cpu *c, unsigned r, unsigned szlog)
+{
+    return c->gpr[r] & sz_mask(szlog);
+}
+/* Writes a 16/32/64-bit register; 32-bit writes zero the upper half (SDM Vol.1 3.4.1.1). */
+static inline void set_reg(struct cpu *c, unsigned r, unsigned szlog, uint64_t v)
+{
+    switch (szlog) {
+    case 1: c->gpr[r] = (c->gpr[r] & ~0xffffull) | (v & 0xffff); break;
+    case 2: c->gpr[r] = (uint32_t)v; break;
+    default: c->gpr[r] = v; break;
+    }
+}
+/* Byte registers: without REX, 4..7 are AH, CH, DH, BH. */
+static inline uint8_t get_r8(const struct cpu *c, unsigned r, unsigned pfx)
+{
+    if (r >= 4 && r < 8 && !(pfx & PFX_REX)) return (uint8_t)(c->gpr[r - 4] >> 8);
+    return (uint8_t)c->gpr[r];
+}
+static inline void set_r8(struct cpu *c, unsigned r, unsigned pfx, uint8_t v)
+{
+    if (r >= 4 && r < 8 && !(pfx & PFX_REX))
+        c->gpr[r - 4] = (c->gpr[r - 4] & ~0xff00ull) | ((uint64_t)v << 8);
+    else
+        c->gpr[r] = (c->gpr[r] & ~0xffull) | v;
+}
+
+/* ---- effective address (SDM Vol.1 3.7.5) ---- */
+static inline uint64_t ea(const struct cpu *c, const struct insn *i)
+{
+    uint64_t a = c->gpr[i->base] + (c->gpr[i->index] << i->scale) + (uint64_t)(int64_t)i->disp;
+    return a & sz_mask(i->asz);
+}
+
+static inline bool is_canonical(uint64_t a) { return (uint64_t)((int64_t)(a << 16) >> 16) == a; }
+
+/* ---- segment checks: offset -> linear address (SDM Vol.3A 5.3, 3.4.5) ---- */
+NORETURN void cpu_seg_fault(struct cpu *c, unsigned s, uint64_t off);
+static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned size, unsigned need)
+{
+    const struct seg *sg = &c->seg[s];
+    if (unlikely(off < sg->lo || off + (size - 1) > sg->hi || !(sg->ok & need)))
+        cpu_seg_fault(c, s, off);
+    uint64_t lin = (sg->eff_base + off) & c->lin_mask;
+    /* 64-bit mode: a non-canonical address is #SS(0) for SS, else #GP(0) (SDM Vol.3A 3.3.7.1);
+     * outside 64-bit mode lin is 32 bits and always canonical. */
+    if (unlikely(!is_canonical(lin))) cpu_seg_fault(c, s, off);
+    return lin;
+}
+
+/* ---- memory (mmu/access.c slow paths) ---- */
+uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc);
+void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
+/* Translates for an access without performing it; returns the physical address. May raise #PF. */
+uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc);
+
+static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned type, uint64_t lin,
+                                                        unsigned size)
+{
+    const struct tlb_entry *e = &c->tlb.e[c->tlb_user][type][(lin >> 12) & TLB_MASK];
+    return e->tag == (lin & (~0xfffull | (size - 1))) ? e : NULL;
+}
+
+#define DEFINE_LIN_ACCESS(bits)                                                                    \
+    static ALWAYS_INLINE uint##bits##_t lin_rd##bits(struct cpu *c, uint64_t lin)                   \
+    {                                                                                              \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_R, lin, bits / 8);                           \
+        uint##bits##_t v;                                                                          \
+        if (likely(e)) {                                                                           \
+            memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
+            return v;                                                                              \
+        }                                                                                          \
+        return (uint##bits##_t)mmu_read_slow(c, lin, bits / 8, c->tlb_user ? ACC_USER : 0);        \
+    }                                                                                              \
+    static ALWAYS_INLINE void lin_wr##bits(struct cpu *c, uint64_t lin, uint##bits##_t v)          \
+    {                                                                                              \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
+        if (likely(e)) {                                                                           \
+            memcpy((void *)(e->addend + (uintptr_t)lin), &v, sizeof v);                            \
+            return;                                                                                \
+        }                                                                                          \
+        mmu_write_slow(c, lin, bits / 8, v, ACC_WRITE | (c->tlb_user ? ACC_USER : 0));             \
+    }                                                                                              \
+    static ALWAYS_INLINE uint##bits##_t rd##bits(struct cpu *c, unsigned s, uint64_t off)          \
+    {                                                                                              \
+        return lin_rd##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_R));                            \
+    }                                                                                              \
+    static ALWAYS_INLINE void wr##bits(struct cpu *c, unsigned s, uint64_t off, uint##bits##_t v)  \
+    {                                                                                              \
+        lin_wr##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_W), v);                                \
+    }
+DEFINE_LIN_ACCESS(8)
+DEFINE_LIN_ACCESS(16)
+DEFINE_LIN_ACCESS(32)
+DEFINE_LIN_ACCESS(64)
+#undef DEFINE_LIN_ACCESS
+
+/* Sized by szlog (0..3). May raise. */
+static inline uint64_t rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog)
+{
+    switch (szlog) {
+    case 0: return rd8(c, s, off);
+    case 1: return rd16(c, s, off);
+    case 2: return rd32(c, s, off);
+    default: return rd64(c, s, off);
+    }
+}
+static inline void wrv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog, uint64_t v)
+{
+    switch (szlog) {
+    case 0: wr8(c, s, off, (uint8_t)v); break;
+    case 1: wr16(c, s, off, (uint16_t)v); break;
+    case 2: wr32(c, s, off, (uint32_t)v); break;
+    default: wr64(c, s, off, v); break;
+    }
+}
+/* Checks that a write of size bytes at s:off would succeed (segment and page), without writing;
+ * used before multi-part updates so that faults come before any state changes. May raise. */
+void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size);
+
+/* Implicit supervisor-mode accesses to system structures by linear address (GDT, LDT, IDT, TSS):
+ * SDM Vol.3A 4.6.1. May raise #PF. */
+uint64_t sys_read(struct cpu *c, uint64_t lin, unsigned size);
+void sys_write(struct cpu *c, uint64_t lin, unsigned size, uint64_t v);
+
+/* ---- stack (SDM Vol.1 6.2) ---- */
+static inline unsigned stack_szlog(const struct cpu *c)
+{
+    return c->mode64 ? 3 : (c->seg[SEG_SS].ar & AR_DB) ? 2 : 1;
+}
+static inline uint64_t stack_mask(const struct cpu *c) { return sz_mask(stack_szlog(c)); }
+/* Pushes a value of 2^szlog bytes. May raise (#SS, #PF) before RSP changes. */
+static inline void push(struct cpu *c, unsigned szlog, uint64_t v)
+{
+    uint64_t m = stack_mask(c);
+    uint64_t sp = (c->gpr[4] - (1u << szlog)) & m;
+    wrv(c, SEG_SS, sp, szlog, v);
+    c->gpr[4] = (c->gpr[4] & ~m) | sp;
+}
+static inline uint64_t pop(struct cpu *c, unsigned szlog)
+{
+    uint64_t m = stack_mask(c);
+    uint64_t sp = c->gpr[4] & m;
+    uint64_t v = rdv(c, SEG_SS, sp, szlog);
+    c->gpr[4] = (c->gpr[4] & ~m) | ((sp + (1u << szlog)) & m);
+    return v;
+}
+/* Reads the stack at RSP + off without popping. */
+static inline uint64_t stack_peek(struct cpu *c, uint64_t off, unsigned szlog)
+{
+    uint64_t m = stack_mask(c);
+    return rdv(c, SEG_SS, (c->gpr[4] + off) & m, szlog);
+}
+
+/* ---- lazy flags (cpu/flags.c) ---- */
+static inline void set_flags(struct cpu *c, unsigned kind, unsigned szlog, uint64_t dst,
+                             uint64_t src, uint64_t src2)
+{
+    c->cc_op = CC_OP(kind, szlog);
+    c->cc_dst = dst;
+    c->cc_src = src;
+    c->cc_src2 = src2;
+}
+/* OSZAPC as RFLAGS bits. Never raises. */
+uint32_t flags_arith(const struct cpu *c);
+bool flags_cf(const struct cpu *c);
+/* Replaces OSZAPC with the given bits. */
+static inline void set_arith_flags(struct cpu *c, uint32_t f)
+{
+    c->cc_op = CC_EFLAGS;
+    c->cc_src = f & FL_ARITH;
+}
+/* Evaluates condition code cc (0..15, SDM Vol.1 Appendix B). Never raises. */
+bool cpu_cond(const struct cpu *c, unsigned cc);
+/* Writes the full RFLAGS image (arith bits become eager), applying no privilege rules. */
+void cpu_write_rflags(struct cpu *c, uint64_t v);
+bool parity8(uint8_t v);
+
+/* ---- control transfer ---- */
+/* Near branch to target, truncated to the operand size; #GP(0) if outside CS limit or
+ * non-canonical (SDM Vol.2 JMP). May raise. */
+static inline void branch_near(struct cpu *c, uint64_t target, unsigned osz)
+{
+    if (c->mode64) {
+        if (osz != 3) target &= sz_mask(osz);
+        if (unlikely(!is_canonical(target))) raise_gp(c, 0);
+    } else {
+        target &= sz_mask(osz);
+        if (unlikely(target > c->seg[SEG_CS].limit)) raise_gp(c, 0);
+    }
+    RIP(c) = target;
+}
+
+/* ---- segments (cpu/seg.c) ---- */
+/* Loads a segment register in the current mode with all checks (SDM Vol.2 MOV/POP Sreg). May raise. */
+void seg_load(struct cpu *c, unsigned s, uint16_t sel);
+/* Loads a segment register cache with real-mode / v86 semantics (base = sel << 4). */
+void seg_load_real(struct cpu *c, unsigned s, uint16_t sel);
+/* Sets a segment cache from raw fields and recomputes its checks. Never raises. */
+void seg_set_cache(struct cpu *c, struct seg *sg, unsigned s, uint16_t sel, uint64_t base,
+                   uint32_t limit, uint32_t ar);
+/* Recomputes lo/hi/ok/eff_base of segment register s from its cache. Never raises. */
+void seg_update_checks(struct cpu *c, unsigned s);
+/* Reads the 8-byte descriptor for sel from the GDT/LDT. Returns false (no raise) if sel is outside
+ * the table limit. May raise #PF on the table read. */
+bool seg_read_desc(struct cpu *c, uint16_t sel, uint64_t *desc);
+/* Decodes descriptor fields. */
+uint64_t desc_base(uint64_t d);
+uint32_t desc_limit(uint64_t d); /* byte-granular */
+uint32_t desc_ar(uint64_t d);
+/* Far transfers (cpu/far.c) */
+void far_jump(struct cpu *c, uint16_t sel, uint64_t off, unsigned osz);
+void far_call(struct cpu *c, uint16_t sel, uint64_t off, unsigned osz);
+void far_ret(struct cpu *c, unsigned osz, uint16_t imm);
+void cpu_iret(struct cpu *c, unsigned osz);
+/* Hardware task switch (cpu/task.c). reason: TS_JMP, TS_CALL, TS_IRET, TS_INT. May raise. */
+enum ts_reason { TS_JMP, TS_CALL, TS_IRET, TS_INT };
+void task_switch(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason why, bool has_err,
+                 uint32_t err);
+
+/* ---- control registers and MSRs (cpu/sys.c, cpu/msr.c) ---- */
+/* Writes CRn with the architectural checks (#GP on reserved bits etc.). May raise. */
+void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v);
+/* RDMSR/WRMSR: return false if the MSR does not exist or the value is invalid (-> #GP). */
+bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v) WARN_UNUSED;
+bool msr_write(struct cpu *c, uint32_t idx, uint64_t v) WARN_UNUSED;
+/* Flushes TLBs and decoded state after paging-structure changes. */
+void cpu_tlb_flush(struct cpu *c, bool global);
+
+/* CPUID (cpu/cpumodel.c) */
+void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]);
+
+/* I/O permission check for IN/OUT/INS/OUTS (SDM Vol.1 19.5). May raise #GP(0). */
+void cpu_check_io(struct cpu *c, uint16_t port, unsigned size);
+uint32_t cpu_io_in(struct cpu *c, uint16_t port, unsigned size);
+void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v);
+
+/* Virtual time: TSC derives from the instruction count (deterministic). */
+uint64_t cpu_tsc(const struct cpu *c);
+
+#endif

@@ -1,0 +1,74 @@
+/* Raising guest exceptions and the #DF / triple-fault escalation (SDM Vol.3A 6.15, tables 6-4
+ * and 6-5). cpu_raise records the fault and longjmps to the run loop, which rolls RIP back to
+ * the faulting instruction and calls cpu_handle_fault.
+ */
+#include "cpu/cpu_priv.h"
+
+/* Vectors that push an error code in protected mode (SDM Vol.3A 6.3.1, table 6-1). */
+static bool vector_has_error(int vec)
+{
+    switch (vec) {
+    case EXC_DF: case EXC_TS: case EXC_NP: case EXC_SS: case EXC_GP: case EXC_PF: case EXC_AC:
+    case EXC_CP:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static bool contributory(int vec)
+{
+    return vec == EXC_DE || vec == EXC_TS || vec == EXC_NP || vec == EXC_SS || vec == EXC_GP;
+}
+
+NORETURN void cpu_raise(struct cpu *c, int vec, uint32_t err)
+{
+    c->fault.vector = (uint8_t)vec;
+    c->fault.has_err = vector_has_error(vec);
+    c->fault.err = c->fault.has_err ? err : 0;
+    longjmp(c->jb, 1);
+}
+
+NORETURN void cpu_raise_noerr(struct cpu *c, int vec) { cpu_raise(c, vec, 0); }
+
+NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err)
+{
+    c->cr2 = lin; /* SDM Vol.3A 4.7: CR2 receives the faulting linear address */
+    cpu_raise(c, EXC_PF, err);
+}
+
+void cpu_handle_fault(struct cpu *c)
+{
+    int vec = c->fault.vector;
+    bool has_err = c->fault.has_err;
+    uint32_t err = c->fault.err;
+    int prev = c->cur_exc;
+
+    if (prev >= 0) {
+        /* A fault while delivering an earlier exception (SDM Vol.3A 6.15, table 6-5). */
+        bool pf_or_contrib = contributory(vec) || vec == EXC_PF;
+        if (prev == EXC_DF && pf_or_contrib) {
+            LOG(LOG_INT | LOG_CPU_RESET, "triple fault at %04x:%016llx (vector %d during #DF)\n",
+                c->seg[SEG_CS].sel, (unsigned long long)RIP(c), vec);
+            c->cur_exc = -1;
+            c->shutdown = true;
+            return;
+        }
+        if ((contributory(prev) && contributory(vec)) || (prev == EXC_PF && pf_or_contrib)) {
+            vec = EXC_DF;
+            has_err = true;
+            err = 0;
+        }
+    }
+    LOG(LOG_INT, "exception %d err=%x at %04x:%016llx cr2=%llx icount=%llu\n", vec,
+        has_err ? err : 0, c->seg[SEG_CS].sel, (unsigned long long)RIP(c),
+        (unsigned long long)c->cr2, (unsigned long long)c->icount);
+    c->cur_exc = vec;
+    cpu_deliver_event(c, vec, EV_EXC, has_err, err);
+    c->cur_exc = -1;
+}
+
+HANDLER(ud) { raise_ud(c); }
+HANDLER(nm) { cpu_raise_noerr(c, EXC_NM); }
+HANDLER(gp0) { raise_gp(c, 0); }
+HANDLER(nop) {}

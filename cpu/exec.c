@@ -1,0 +1,203 @@
+/* The run loop: events at block boundaries, decoded-block lookup, dispatch, and the landing
+ * point of every guest fault (setjmp). See docs/architecture.md.
+ */
+#include "cpu/cpu_priv.h"
+#include "cpu/icache.h"
+#include "mmu/memmap.h"
+
+uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out);
+
+
+/* Linear address of the next instruction fetch, with the CS limit check (SDM Vol.3A 5.3: a fetch
+ * beyond the limit raises #GP(0)). */
+static uint64_t fetch_lin(struct cpu *c)
+{
+    uint64_t rip = RIP(c);
+    if (c->mode64) {
+        if (unlikely(!is_canonical(rip))) raise_gp(c, 0);
+        return rip;
+    }
+    if (unlikely(rip > c->seg[SEG_CS].limit)) raise_gp(c, 0);
+    return (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
+}
+
+/* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
+ * bytes through the fetch path; the second page's translation may raise #PF. */
+static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out)
+{
+    uint8_t buf[16];
+    size_t have = 0;
+    for (;;) {
+        uint64_t a = (lin + have) & c->lin_mask;
+        uint64_t gpa;
+        uint8_t *page = mmu_fetch_page(c, a, &gpa);
+        unsigned in_page = 0x1000 - (unsigned)(a & 0xfff);
+        unsigned take = in_page;
+        if (take > 15 - have) take = (unsigned)(15 - have);
+        for (unsigned k = 0; k < take; k++)
+            buf[have + k] = page ? page[(a & 0xfff) + k] : (uint8_t)phys_read(c->mem, gpa + k, 1);
+        have += take;
+        enum decode_status st = decode_insn(&c->dctx, buf, have, out);
+        if (st != DEC_NEED_MORE || have >= 15) {
+            if (st == DEC_NEED_MORE) { /* cannot happen with 15 bytes; be safe */
+                out->fn = c->dctx.fn_gp;
+                out->len = 15;
+            }
+            return;
+        }
+    }
+}
+
+/* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). */
+static const struct block *lookup_block(struct cpu *c, struct block *tmp)
+{
+    uint64_t lin = fetch_lin(c);
+    uint64_t gpa;
+    uint8_t *page = mmu_fetch_page(c, lin & ~0xfffull, &gpa);
+    gpa = (gpa & ~0xfffull) | (lin & 0xfff);
+    struct memmap *m = c->mem;
+    if (unlikely(!page)) {
+        /* executing from MMIO: decode one instruction at a time, uncached */
+        tmp->n = 1;
+        decode_slow(c, lin, &tmp->insn[0]);
+        return tmp;
+    }
+    uint64_t hp = (uint64_t)(page - m->host) >> 12;
+    struct block *b = icache_slot(c->icache, gpa, c->ctx);
+    if (likely(b->valid && b->gpa == gpa && b->ctx == c->ctx && b->stamp == m->stamp[hp])) return b;
+
+    /* Miss: decode a new block. Mark the page as holding code first, so writes to it from now
+     * on take the slow path and bump the stamp. */
+    c->icache->misses++;
+    if (!m->code[hp]) {
+        m->code[hp] = 1;
+        tlb_flush_writes(&c->tlb);
+    }
+    unsigned off = (unsigned)(lin & 0xfff);
+    unsigned n = 0;
+    b->valid = 0;
+    while (n < BLOCK_MAX) {
+        struct insn *i = &b->insn[n];
+        uint64_t ilin = (lin + (off - (unsigned)(lin & 0xfff)));
+        (void)ilin;
+        enum decode_status st = decode_insn(&c->dctx, page + off, 0x1000 - off, i);
+        if (st == DEC_NEED_MORE) {
+            if (n > 0) break; /* end the block before the page-crossing instruction */
+            /* the block is this one instruction, decoded across the boundary, not cached */
+            tmp->n = 1;
+            decode_slow(c, lin, &tmp->insn[0]);
+            return tmp;
+        }
+        n++;
+        off += i->len;
+        if (st != DEC_OK || (op_info[i->op].attr & A_END) || off >= 0x1000) break;
+        /* real-mode / 16-bit code: stop at the CS limit so a fetch fault is raised in order */
+    }
+    b->n = (uint16_t)n;
+    b->gpa = gpa;
+    b->ctx = c->ctx;
+    b->hpage = hp;
+    b->stamp = m->stamp[hp];
+    b->valid = 1;
+    return b;
+}
+
+/* Executes up to max instructions of the block at RIP. */
+static void run_block(struct cpu *c, unsigned max)
+{
+    struct block tmp;
+    const struct block *b = lookup_block(c, &tmp);
+    const struct insn *i = b->insn;
+    const struct insn *end = b->insn + (b->n < max ? b->n : max);
+    c->blk_first = i;
+    do {
+        c->cur = i;
+        c->insn_rip = RIP(c);
+        RIP(c) += i->len;
+        i->fn(c, i);
+        i++;
+    } while (i < end && !c->pending);
+    c->icount += (uint64_t)(i - b->insn);
+    c->blk_first = NULL;
+}
+
+/* Called from the setjmp landing: accounts for the instructions of the interrupted block that
+ * retired, rolls RIP back and delivers the fault. */
+static void fault_landing(struct cpu *c)
+{
+    if (c->blk_first) {
+        c->icount += (uint64_t)(c->cur - c->blk_first);
+        c->blk_first = NULL;
+    }
+    RIP(c) = c->insn_rip;
+    cpu_handle_fault(c);
+}
+
+/* Interrupt acceptance at an instruction boundary (SDM Vol.3A 6.8.1, 6.9). */
+static bool take_interrupt(struct cpu *c)
+{
+    if ((c->pending & PEND_INTR) && (c->rflags & FL_IF) && c->irq_ack) {
+        int vec = c->irq_ack(c->machine);
+        if (vec >= 0) {
+            c->halted = 0;
+            c->insn_rip = RIP(c);
+            cpu_deliver_event(c, vec, EV_EXT, false, 0);
+            return true;
+        }
+        c->pending &= ~PEND_INTR;
+    }
+    return false;
+}
+
+/* Single-step: one instruction, then #DB if TF was set when it started (SDM Vol.3A 18.3.1.4). */
+static void step_one(struct cpu *c)
+{
+    bool tf = (c->rflags & FL_TF) != 0;
+    run_block(c, 1);
+    if (tf) {
+        c->dr[6] |= 1ull << 14; /* DR6.BS */
+        c->insn_rip = RIP(c);
+        cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
+    }
+    if (!(c->rflags & FL_TF)) c->pending &= ~PEND_TF;
+}
+
+enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
+{
+    c->run_end = c->icount + budget;
+    c->blk_first = NULL;
+    if (setjmp(c->jb)) {
+        fault_landing(c);
+        if (c->shutdown) return CPU_STOP_SHUTDOWN;
+    }
+    for (;;) {
+        if (unlikely(c->pending)) {
+            if (c->pending & PEND_STOP) {
+                c->pending &= ~PEND_STOP;
+                return CPU_STOP_REQUEST;
+            }
+            if (c->pending & PEND_INHIBIT) {
+                c->pending &= ~PEND_INHIBIT;
+                if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
+                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_block(c, 1);
+                continue;
+            }
+            if (take_interrupt(c)) continue;
+        }
+        if (unlikely(c->halted)) return CPU_STOP_HALT;
+        if (unlikely(c->icount >= c->run_end)) return CPU_STOP_BUDGET;
+        if (unlikely(c->pending & (PEND_TF | PEND_DR))) {
+            step_one(c);
+            continue;
+        }
+        run_block(c, BLOCK_MAX);
+    }
+}
+
+void cpu_set_intr(struct cpu *c, bool level)
+{
+    if (level)
+        c->pending |= PEND_INTR;
+    else
+        c->pending &= ~PEND_INTR;
+}

@@ -1,0 +1,39 @@
+/* Decoded-instruction cache: basic blocks of decoded instructions keyed by (guest-physical address
+ * of the first instruction, decode mode key). A block never crosses a page; it records the write
+ * stamp of its page, and a write to a page holding decoded code bumps the stamp (mmu/memmap.h), so
+ * stale blocks are detected at lookup.
+ */
+#ifndef CPU_ICACHE_H
+#define CPU_ICACHE_H
+
+#include "cpu/decode/insn.h"
+
+#define BLOCK_MAX 32
+#define ICACHE_BITS 13
+
+struct block {
+    uint64_t gpa;
+    uint32_t ctx;
+    uint32_t stamp;
+    uint64_t hpage; /* host page index (for the stamp) */
+    uint16_t n;
+    uint16_t valid;
+    struct insn insn[BLOCK_MAX];
+};
+
+struct icache {
+    struct block blocks[1u << ICACHE_BITS];
+    uint64_t lookups, misses;
+};
+
+static inline struct block *icache_slot(struct icache *ic, uint64_t gpa, uint32_t ctx)
+{
+    uint64_t h = (gpa ^ (gpa >> ICACHE_BITS) ^ ((uint64_t)ctx << 5)) & ((1u << ICACHE_BITS) - 1);
+    return &ic->blocks[h];
+}
+
+struct icache *icache_create(void);
+void icache_destroy(struct icache *ic);
+void icache_flush(struct icache *ic);
+
+#endif

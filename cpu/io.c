@@ -1,0 +1,16 @@
+/* Port I/O from the CPU side, and virtual time. */
+#include "cpu/cpu_priv.h"
+#include "devices/bus.h"
+
+uint32_t cpu_io_in(struct cpu *c, uint16_t port, unsigned size)
+{
+    return bus_in(c->bus, port, size);
+}
+
+void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v)
+{
+    bus_out(c->bus, port, v, size);
+}
+
+/* The TSC counts retired instructions (deterministic: no host time). */
+uint64_t cpu_tsc(const struct cpu *c) { return c->icount + c->tsc_offset; }

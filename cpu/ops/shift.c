@@ -1,0 +1,179 @@
+/* Shift and rotate group (opcodes C0, C1, D0..D3): ROL ROR RCL RCR SHL SHR SAL SAR.
+ * SDM Vol.2 "RCL/RCR/ROL/ROR" and "SAL/SAR/SHL/SHR".
+ *
+ * Flags: SHR, SAR and SHL by 1 use the lazy kinds of cpu/flags.c (exact for them: AF = 0 there);
+ * the other cases are computed eagerly, because several flags are architecturally undefined and
+ * we reproduce what Intel hardware produces (checked on a Xeon host):
+ *   - OF (defined only for a count of 1) is, for every nonzero count, the OF of the FIRST 1-bit
+ *     step: SHL/SAL and ROL/RCL: MSB(src) ^ MSB-1(src); SHR: MSB(src); SAR: 0;
+ *     ROR: MSB(src) ^ LSB(src); RCR: MSB(src) ^ CF(in).
+ *   - SHL/SHR/SAR, count != 0: SF/ZF/PF from the result, AF = 0, CF = last bit shifted out
+ *     (0 when the count exceeds the operand width).
+ *   - ROL/ROR/RCL/RCR: only CF and OF change (AF/SF/ZF/PF kept). RCL/RCR whose count MOD 9/17
+ *     is 0 (count 9, 18, 27 for bytes; 17 for words) change no flags at all.
+ *   - a masked count of 0 changes no flags; a 32-bit register destination is still written
+ *     (upper half of the 64-bit register zeroed) and a memory destination is still read and
+ *     written (so a read-only page faults), as on Intel.
+ */
+#include "cpu/cpu_priv.h"
+
+enum { SH_ROL, SH_ROR, SH_RCL, SH_RCR, SH_SHL, SH_SHR, SH_SAL, SH_SAR };
+
+static inline uint32_t szp_flags(uint64_t r, unsigned sz)
+{
+    uint32_t f = 0;
+    r &= sz_mask(sz);
+    if (!r) f |= FL_ZF;
+    if ((r >> ((8u << sz) - 1)) & 1) f |= FL_SF;
+    if (!__builtin_parity((unsigned)(r & 0xff))) f |= FL_PF;
+    return f;
+}
+
+/* Performs the operation on v (zero-extended, 2^sz bytes) with a nonzero masked count and
+ * updates the flags. Never raises. */
+static uint64_t shift_calc(struct cpu *c, unsigned op, unsigned sz, uint64_t v, unsigned count)
+{
+    const unsigned bits = 8u << sz;
+    const uint64_t m = sz_mask(sz);
+    uint64_t r, cf, of;
+    unsigned n;
+
+    switch (op) {
+    case SH_ROL: /* SDM Vol.2 ROL: tempCOUNT = COUNT MOD SIZE; CF = LSB(DEST); OF = MSB ^ CF */
+        n = count & (bits - 1);
+        r = n ? ((v << n) | (v >> (bits - n))) & m : v;
+        cf = r & 1;
+        of = ((v >> (bits - 1)) ^ (v >> (bits - 2))) & 1; /* Intel: first step's OF */
+        goto rot_flags;
+    case SH_ROR: /* SDM Vol.2 ROR: CF = MSB(DEST); OF = MSB(DEST) ^ MSB-1(DEST) */
+        n = count & (bits - 1);
+        r = n ? ((v >> n) | (v << (bits - n))) & m : v;
+        cf = (r >> (bits - 1)) & 1;
+        of = ((v >> (bits - 1)) ^ v) & 1; /* Intel: first step's OF */
+        goto rot_flags;
+    case SH_RCL: { /* SDM Vol.2 RCL: tempCOUNT = (COUNT & 1FH) MOD 9 / MOD 17 for 8/16 bits */
+        uint64_t cin = flags_cf(c);
+        n = sz < 2 ? count % (bits + 1) : count;
+        if (n) {
+            r = (v << n) | (cin << (n - 1));
+            if (n > 1) r |= v >> (bits + 1 - n);
+            r &= m;
+            cf = (v >> (bits - n)) & 1;
+        } else {
+            return v; /* rotation by a multiple of width + 1: Intel changes no flags */
+        }
+        of = ((v >> (bits - 1)) ^ (v >> (bits - 2))) & 1; /* Intel: first step's OF */
+        goto rot_flags;
+    }
+    case SH_RCR: { /* SDM Vol.2 RCR */
+        uint64_t cin = flags_cf(c);
+        n = sz < 2 ? count % (bits + 1) : count;
+        if (n) {
+            r = (v >> n) | (cin << (bits - n));
+            if (n > 1) r |= v << (bits + 1 - n);
+            r &= m;
+            cf = (v >> (n - 1)) & 1;
+        } else {
+            return v; /* rotation by a multiple of width + 1: Intel changes no flags */
+        }
+        of = ((v >> (bits - 1)) ^ cin) & 1; /* OF = MSB(DEST) XOR CF before rotating (count 1) */
+        goto rot_flags;
+    }
+    case SH_SHL:
+    case SH_SAL: /* SDM Vol.2 SAL/SHL */
+        r = (v << count) & m; /* count <= 63 */
+        if (count == 1) {
+            /* the lazy SHL kind is exact for a count of 1 (OF = MSB(result) ^ CF) */
+            set_flags(c, CC_SHL, sz, r, v, 0);
+            return r;
+        }
+        cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
+        of = ((v >> (bits - 1)) ^ (v >> (bits - 2))) & 1; /* Intel: first step's OF */
+        break;
+    case SH_SHR: /* SDM Vol.2 SHR: CF = bit count-1, OF = MSB(original) for every count (Intel) */
+        r = v >> count;
+        set_flags(c, CC_SHR, sz, r, v >> (count - 1), v);
+        return r;
+    default: { /* SAR: arithmetic shift of the sign-extended value; OF = 0 */
+        int64_t sv = (int64_t)(v << (64 - bits)) >> (64 - bits);
+        r = (uint64_t)(sv >> count) & m;
+        set_flags(c, CC_SAR, sz, r, (uint64_t)(sv >> (count - 1)), 0);
+        return r;
+    }
+    }
+    set_arith_flags(c, szp_flags(r, sz) | (uint32_t)cf | (uint32_t)(of ? FL_OF : 0));
+    return r;
+
+rot_flags: /* rotates change only CF and OF */
+    set_arith_flags(c, (flags_arith(c) & ~(FL_CF | FL_OF)) | (uint32_t)cf | (of ? FL_OF : 0));
+    return r;
+}
+
+static inline unsigned mask_count(unsigned sz, uint64_t cnt)
+{
+    return (unsigned)cnt & (sz == 3 ? 0x3f : 0x1f); /* SDM Vol.2 SAL/SHL: count masked to 5/6 bits */
+}
+
+/* Read-modify-write memory operand: checks write access (segment and page) before reading, as
+ * hardware does for a locked/RMW access. May raise. */
+static inline uint64_t rmw_lin(struct cpu *c, const struct insn *i, unsigned sz)
+{
+    return seg_lin(c, i->seg, ea(c, i), 1u << sz, SEG_OK_W);
+}
+static inline uint64_t lin_rdv(struct cpu *c, uint64_t lin, unsigned sz)
+{
+    const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, 1u << sz);
+    if (likely(e)) {
+        uint64_t v = 0;
+        memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), 1u << sz);
+        return v;
+    }
+    return mmu_read_slow(c, lin, 1u << sz, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)) & sz_mask(sz);
+}
+static inline void lin_wrv(struct cpu *c, uint64_t lin, unsigned sz, uint64_t v)
+{
+    switch (sz) {
+    case 0: lin_wr8(c, lin, (uint8_t)v); break;
+    case 1: lin_wr16(c, lin, (uint16_t)v); break;
+    case 2: lin_wr32(c, lin, (uint32_t)v); break;
+    default: lin_wr64(c, lin, v); break;
+    }
+}
+
+static void shift_mem(struct cpu *c, const struct insn *i, unsigned sz, uint64_t cnt)
+{
+    uint64_t lin = rmw_lin(c, i, sz);
+    uint64_t v = lin_rdv(c, lin, sz);
+    unsigned n = mask_count(sz, cnt);
+    if (n) v = shift_calc(c, i->reg & 7, sz, v, n);
+    lin_wrv(c, lin, sz, v);
+}
+
+static void shift_reg8(struct cpu *c, const struct insn *i, uint64_t cnt)
+{
+    unsigned n = mask_count(0, cnt);
+    if (!n) return;
+    set_r8(c, i->rm, i->pfx, (uint8_t)shift_calc(c, i->reg & 7, 0, get_r8(c, i->rm, i->pfx), n));
+}
+
+static void shift_regv(struct cpu *c, const struct insn *i, uint64_t cnt)
+{
+    unsigned sz = i->osz;
+    uint64_t v = get_reg(c, i->rm, sz);
+    unsigned n = mask_count(sz, cnt);
+    if (n) v = shift_calc(c, i->reg & 7, sz, v, n);
+    set_reg(c, i->rm, sz, v);
+}
+
+HANDLER(shift_EbIb_m) { shift_mem(c, i, 0, i->imm); }
+HANDLER(shift_EbIb_r) { shift_reg8(c, i, i->imm); }
+HANDLER(shift_EvIb_m) { shift_mem(c, i, i->osz, i->imm); }
+HANDLER(shift_EvIb_r) { shift_regv(c, i, i->imm); }
+HANDLER(shift_Eb1_m) { shift_mem(c, i, 0, 1); }
+HANDLER(shift_Eb1_r) { shift_reg8(c, i, 1); }
+HANDLER(shift_Ev1_m) { shift_mem(c, i, i->osz, 1); }
+HANDLER(shift_Ev1_r) { shift_regv(c, i, 1); }
+HANDLER(shift_EbCL_m) { shift_mem(c, i, 0, c->gpr[1]); }
+HANDLER(shift_EbCL_r) { shift_reg8(c, i, c->gpr[1]); }
+HANDLER(shift_EvCL_m) { shift_mem(c, i, i->osz, c->gpr[1]); }
+HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1]); }

@@ -1,0 +1,86 @@
+/* Control registers (SDM Vol.3A 2.5; Vol.2 MOV—Move to/from Control Registers). */
+#include "cpu/cpu_priv.h"
+#include "cpu/cpumodel.h"
+#include "cpu/icache.h"
+
+void cpu_tlb_flush(struct cpu *c, bool global)
+{
+    if (global)
+        tlb_flush_all(&c->tlb);
+    else
+        tlb_flush_nonglobal(&c->tlb);
+}
+
+/* CR4 bits this CPU implements (writing others is #GP, SDM Vol.3A 2.5). */
+static uint64_t cr4_valid(const struct cpu *c)
+{
+    const struct cpu_model *m = c->model;
+    uint64_t v = CR4_TSD | CR4_PSE | CR4_PAE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+    if (m->pge) v |= CR4_PGE;
+    if (m->smep) v |= CR4_SMEP;
+    if (m->smap) v |= CR4_SMAP;
+    if (m->fsgsbase && (c->features & FEATURE_BIT(FEAT_FSGSBASE))) v |= CR4_FSGSBASE;
+    if (c->features & FEATURE_BIT(FEAT_XSAVE)) v |= CR4_OSXSAVE;
+    if (c->features & FEATURE_BIT(FEAT_VMX)) v |= CR4_VMXE;
+    return v;
+}
+
+void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
+{
+    switch (n) {
+    case 0: {
+        /* SDM Vol.2 MOV CR0: #GP for reserved bits 63:32, PG without PE, NW without CD */
+        if (v >> 32) raise_gp(c, 0);
+        v |= CR0_ET; /* ET is hardwired to 1 */
+        v &= CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW |
+             CR0_CD | CR0_PG;
+        if ((v & CR0_PG) && !(v & CR0_PE)) raise_gp(c, 0);
+        if ((v & CR0_NW) && !(v & CR0_CD)) raise_gp(c, 0);
+        uint64_t old = c->cr0;
+        if ((v & CR0_PG) && !(old & CR0_PG) && (c->efer & EFER_LME)) {
+            /* Activating IA-32e mode (SDM Vol.3A 10.8.5): CR4.PAE required, CS.L must be 0 */
+            if (!(c->cr4 & CR4_PAE)) raise_gp(c, 0);
+            if (c->seg[SEG_CS].ar & AR_L) raise_gp(c, 0);
+            c->efer |= EFER_LMA;
+        }
+        if (!(v & CR0_PG) && (old & CR0_PG) && (c->efer & EFER_LMA)) {
+            /* Leaving IA-32e mode must happen from compatibility mode (SDM Vol.3A 10.8.5.4) */
+            if (c->mode64) raise_gp(c, 0);
+            c->efer &= ~EFER_LMA;
+        }
+        c->cr0 = v;
+        if ((old ^ v) & (CR0_PG | CR0_WP | CR0_PE)) cpu_tlb_flush(c, true);
+        cpu_update_mode(c);
+        break;
+    }
+    case 2: c->cr2 = v; break;
+    case 3:
+        /* SDM Vol.3A 4.5: in IA-32e mode bits above MAXPHYADDR are reserved (#GP); with
+         * CR4.PCIDE, bit 63 asks not to invalidate (we may always invalidate more). */
+        if (c->efer & EFER_LMA) {
+            if (c->cr4 & CR4_PCIDE) v &= ~(1ull << 63);
+            if (v >> c->model->maxphys) raise_gp(c, 0);
+        } else {
+            v &= 0xffffffffull;
+        }
+        c->cr3 = v;
+        cpu_tlb_flush(c, false);
+        break;
+    case 4: {
+        uint64_t old = c->cr4;
+        if (v & ~cr4_valid(c)) raise_gp(c, 0);
+        if ((c->efer & EFER_LMA) && !(v & CR4_PAE)) raise_gp(c, 0);
+        c->cr4 = v;
+        if ((old ^ v) & (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP | CR4_SMAP | CR4_PCIDE))
+            cpu_tlb_flush(c, true);
+        cpu_update_mode(c);
+        break;
+    }
+    case 8:
+        if (v >> 4) raise_gp(c, 0); /* SDM Vol.3A 10.8.6.1: bits 63:4 reserved */
+        c->cr8 = v;
+        break;
+    default:
+        raise_ud(c);
+    }
+}

@@ -1,0 +1,29 @@
+/* The I/O port bus. A 64K table of port handlers; devices never longjmp and never touch the CPU.
+ * Unclaimed ports read all-ones and ignore writes. */
+#ifndef DEVICES_BUS_H
+#define DEVICES_BUS_H
+
+#include "emu/compiler.h"
+
+struct pio_ops {
+    uint32_t (*in)(void *opaque, uint16_t port, unsigned size);
+    void (*out)(void *opaque, uint16_t port, uint32_t val, unsigned size);
+};
+
+struct pio_slot {
+    const struct pio_ops *ops;
+    void *opaque;
+};
+
+struct bus {
+    struct pio_slot ports[65536];
+};
+
+struct bus *bus_create(void);
+void bus_destroy(struct bus *b);
+/* Claims ports [base, base+count). Returns false if any is already claimed. */
+bool bus_add_pio(struct bus *b, uint16_t base, unsigned count, const struct pio_ops *ops, void *opaque);
+uint32_t bus_in(struct bus *b, uint16_t port, unsigned size);
+void bus_out(struct bus *b, uint16_t port, uint32_t val, unsigned size);
+
+#endif

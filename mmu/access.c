@@ -1,0 +1,175 @@
+/* Slow memory-access paths: translation with TLB fill, page-crossing and MMIO accesses, alignment
+ * checks, implicit supervisor accesses. Part of the CPU library (it raises guest faults).
+ */
+#include "cpu/cpu_priv.h"
+#include "mmu/memmap.h"
+
+static uint64_t walk_read(void *opaque, uint64_t gpa, unsigned size)
+{
+    return phys_read(opaque, gpa, size);
+}
+static void walk_write(void *opaque, uint64_t gpa, uint64_t val, unsigned size)
+{
+    phys_write(opaque, gpa, val, size);
+}
+
+static enum paging_mode paging_mode(const struct cpu *c)
+{
+    if (!(c->cr0 & CR0_PG)) return PG_NONE;
+    if (!(c->cr4 & CR4_PAE)) return PG_32;
+    return (c->efer & EFER_LMA) ? PG_4LEVEL : PG_PAE;
+}
+
+/* Translates lin for acc; fills the TLB entry of the given type when the page is RAM (or ROM for
+ * reads and fetches). Returns the guest-physical address. May raise #PF. */
+static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
+{
+    uint64_t gpa;
+    bool global = false, large = false, fill_ok = true;
+    enum paging_mode pm = paging_mode(c);
+    if (pm == PG_NONE) {
+        gpa = lin & c->a20_mask;
+    } else {
+        struct walk_params p = {
+            .mode = pm,
+            .cr3 = c->cr3,
+            .wp = (c->cr0 & CR0_WP) != 0,
+            .nxe = (c->efer & EFER_NXE) != 0,
+            .pse = (c->cr4 & CR4_PSE) != 0,
+            .smep = (c->cr4 & CR4_SMEP) != 0,
+            .smap = (c->cr4 & CR4_SMAP) != 0,
+            .pge = (c->cr4 & CR4_PGE) != 0,
+            .ac = (c->rflags & FL_AC) != 0,
+            .maxphys = 40,
+        };
+        struct walk_mem wm = {c->mem, walk_read, walk_write};
+        struct walk_result r;
+        uint32_t err;
+        if (!mmu_walk(&p, &wm, lin, acc, &r, &err)) cpu_raise_pf(c, lin, err);
+        gpa = r.gpa & c->a20_mask;
+        global = r.global;
+        large = r.page_size > 4096;
+        /* Supervisor data accesses to user pages under SMAP depend on RFLAGS.AC: never cached. */
+        if (!(acc & ACC_USER) && r.user && p.smap) fill_ok = false;
+    }
+    if (type >= 0 && fill_ok) {
+        uint8_t *h = phys_host(c->mem, gpa & ~0xfffull, type == TLB_W);
+        unsigned u = (acc & ACC_USER) ? 1 : 0;
+        if (h && type == TLB_W && c->mem->code[(uint64_t)(h - c->mem->host) >> 12]) h = NULL;
+        if (h) {
+            uint64_t page = lin & ~0xfffull;
+            uintptr_t addend = (uintptr_t)h - (uintptr_t)page;
+            if (addend != 0) {
+                unsigned k = (lin >> 12) & TLB_MASK;
+                c->tlb.e[u][type][k].tag = page;
+                c->tlb.e[u][type][k].addend = addend;
+                c->tlb.info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0);
+                if (large) c->tlb.has_large = true;
+            }
+        }
+    }
+    return gpa;
+}
+
+uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
+{
+    return translate(c, lin, acc, -1);
+}
+
+/* #AC: misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol.3A 6.15, interrupt 17). */
+static void check_alignment(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
+{
+    if ((acc & ACC_USER) && (lin & (size - 1)) && (c->cr0 & CR0_AM) && (c->rflags & FL_AC))
+        cpu_raise(c, EXC_AC, 0);
+}
+
+uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
+{
+    check_alignment(c, lin, size, acc);
+    unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
+    if (first >= size) {
+        uint64_t gpa = translate(c, lin, acc, TLB_R);
+        return phys_read(c->mem, gpa, size);
+    }
+    /* Page-crossing: translate both pages before reading anything. */
+    uint64_t lin2 = (lin + first) & c->lin_mask;
+    uint64_t gpa1 = translate(c, lin, acc, TLB_R);
+    uint64_t gpa2 = translate(c, lin2, acc, TLB_R);
+    uint64_t v = 0;
+    for (unsigned k = 0; k < size; k++) {
+        uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
+        v |= phys_read(c->mem, g, 1) << (8 * k);
+    }
+    return v;
+}
+
+void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc)
+{
+    check_alignment(c, lin, size, acc);
+    unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
+    if (first >= size) {
+        uint64_t gpa = translate(c, lin, acc, TLB_W);
+        phys_write(c->mem, gpa, val, size);
+        return;
+    }
+    uint64_t lin2 = (lin + first) & c->lin_mask;
+    uint64_t gpa1 = translate(c, lin, acc, TLB_W);
+    uint64_t gpa2 = translate(c, lin2, acc, TLB_W);
+    for (unsigned k = 0; k < size; k++) {
+        uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
+        phys_write(c->mem, g, (val >> (8 * k)) & 0xff, 1);
+    }
+}
+
+void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
+{
+    uint64_t lin = seg_lin(c, s, off, size, SEG_OK_W);
+    unsigned acc = ACC_WRITE | (c->tlb_user ? ACC_USER : 0);
+    translate(c, lin, acc, -1);
+    uint64_t last = (lin + size - 1) & c->lin_mask;
+    if ((last >> 12) != (lin >> 12)) translate(c, last, acc, -1);
+}
+
+uint64_t sys_read(struct cpu *c, uint64_t lin, unsigned size)
+{
+    lin &= c->lin_mask;
+    uint64_t v = 0;
+    for (unsigned k = 0; k < size;) {
+        uint64_t a = (lin + k) & c->lin_mask;
+        unsigned chunk = 0x1000 - (unsigned)(a & 0xfff);
+        if (chunk > size - k) chunk = size - k;
+        uint64_t gpa = translate(c, a, ACC_IMPLICIT, -1);
+        for (unsigned j = 0; j < chunk; j++) v |= phys_read(c->mem, gpa + j, 1) << (8 * (k + j));
+        k += chunk;
+    }
+    return v;
+}
+
+void sys_write(struct cpu *c, uint64_t lin, unsigned size, uint64_t v)
+{
+    lin &= c->lin_mask;
+    uint64_t last = (lin + size - 1) & c->lin_mask;
+    uint64_t gpa1 = translate(c, lin, ACC_IMPLICIT | ACC_WRITE, -1);
+    uint64_t gpa2 = (last >> 12) != (lin >> 12) ? translate(c, last & ~0xfffull, ACC_IMPLICIT | ACC_WRITE, -1) : 0;
+    unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
+    for (unsigned k = 0; k < size; k++) {
+        uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
+        phys_write(c->mem, g, (v >> (8 * k)) & 0xff, 1);
+    }
+}
+
+/* Instruction fetch translation: returns the host pointer of lin's page (or NULL for MMIO) and
+ * the guest-physical address. May raise #PF. */
+uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out);
+uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out)
+{
+    unsigned acc = ACC_FETCH | (c->tlb_user ? ACC_USER : 0);
+    const struct tlb_entry *e = &c->tlb.e[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK];
+    if (e->tag == (lin & ~0xfffull)) {
+        *gpa_out = (c->tlb.info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
+        return (uint8_t *)(e->addend + (uintptr_t)(lin & ~0xfffull));
+    }
+    uint64_t gpa = translate(c, lin, acc, TLB_X);
+    *gpa_out = gpa;
+    return phys_host(c->mem, gpa & ~0xfffull, false);
+}

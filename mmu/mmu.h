@@ -1,0 +1,73 @@
+/* Memory management: TLB layout, the page walker and the slow access paths.
+ *
+ * TLB entry tag (linear page, low 12 bits zero) and addend: host = (uint8_t *)(addend + lin).
+ * A lookup compares e->tag with lin & (~0xfff | (size - 1)), so misaligned accesses miss for free
+ * and take the slow path, which splits page-crossing accesses. addend is never 0 for a valid entry.
+ */
+#ifndef MMU_MMU_H
+#define MMU_MMU_H
+
+#include "emu/compiler.h"
+
+#define TLB_BITS 8
+#define TLB_SIZE (1u << TLB_BITS)
+#define TLB_MASK (TLB_SIZE - 1)
+#define TLB_INVALID (~0ull)
+
+enum { TLB_R, TLB_W, TLB_X, TLB_TYPES };
+
+struct tlb_entry {
+    uint64_t tag;
+    uintptr_t addend;
+};
+
+struct tlb {
+    /* [user class (CPL 3)][access type][index] */
+    struct tlb_entry e[2][TLB_TYPES][TLB_SIZE];
+    /* cold side info per entry: guest-physical page | TLBF_* flags */
+    uint64_t info[2][TLB_TYPES][TLB_SIZE];
+    bool has_large;  /* a large page was cached since the last full flush */
+};
+#define TLBF_GLOBAL 1ull
+
+/* Access kinds for the walker (bit layout matches the #PF error code where it can). */
+#define ACC_WRITE 0x02
+#define ACC_USER 0x04
+#define ACC_FETCH 0x10
+#define ACC_IMPLICIT 0x100 /* implicit supervisor access (descriptor tables, TSS) */
+
+/* Paging formats */
+enum paging_mode { PG_NONE, PG_32, PG_PAE, PG_4LEVEL };
+
+/* Physical-memory access used by the walker for page-table reads and A/D writes. */
+struct walk_mem {
+    void *opaque;
+    uint64_t (*read)(void *opaque, uint64_t gpa, unsigned size);
+    void (*write)(void *opaque, uint64_t gpa, uint64_t val, unsigned size);
+};
+
+struct walk_params {
+    enum paging_mode mode;
+    uint64_t cr3;
+    bool wp, nxe, pse, smep, smap, pge, ac; /* CR0.WP, EFER.NXE, CR4.PSE/SMEP/SMAP/PGE, RFLAGS.AC */
+    uint8_t maxphys;                        /* physical address width */
+};
+
+struct walk_result {
+    uint64_t gpa;       /* translated physical address */
+    uint64_t page_size; /* 4K, 2M, 4M or 1G */
+    bool global, writable, user, nx, dirty;
+};
+
+/* Translates lin for the access kind acc (ACC_*). Sets A bits (and D on writes) as the SDM says.
+ * Returns true on success; on a fault, returns false with *pf_err the #PF error code
+ * (SDM Vol.3A 4.7). Never raises. */
+bool mmu_walk(const struct walk_params *p, const struct walk_mem *m, uint64_t lin, unsigned acc,
+              struct walk_result *r, uint32_t *pf_err) WARN_UNUSED;
+
+void tlb_flush_all(struct tlb *t);
+void tlb_flush_nonglobal(struct tlb *t);
+void tlb_flush_page(struct tlb *t, uint64_t lin);
+void tlb_flush_writes(struct tlb *t);
+
+#endif

@@ -1,0 +1,42 @@
+/* TLB flush operations. Entries are filled in mmu/access.c. */
+#include <string.h>
+
+#include "mmu/mmu.h"
+
+void tlb_flush_all(struct tlb *t)
+{
+    memset(t->e, 0xff, sizeof t->e); /* tag = TLB_INVALID; addend value irrelevant */
+    memset(t->info, 0, sizeof t->info);
+    t->has_large = false;
+}
+
+/* MOV to CR3 without PCID-preservation: drops all non-global translations (SDM Vol.3A 4.10.4.1). */
+void tlb_flush_nonglobal(struct tlb *t)
+{
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++)
+                if (!(t->info[u][ty][k] & TLBF_GLOBAL)) t->e[u][ty][k].tag = TLB_INVALID;
+}
+
+/* INVLPG: every translation for the page, global or not (SDM Vol.3A 4.10.4.1). Entries filled
+ * from large pages are 4 KiB pieces, so a large page forces a full flush. */
+void tlb_flush_page(struct tlb *t, uint64_t lin)
+{
+    if (t->has_large) {
+        tlb_flush_all(t);
+        return;
+    }
+    unsigned k = (lin >> 12) & TLB_MASK;
+    uint64_t tag = lin & ~0xfffull;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;
+}
+
+/* Drops every write translation (a page became a code page). */
+void tlb_flush_writes(struct tlb *t)
+{
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned k = 0; k < TLB_SIZE; k++) t->e[u][TLB_W][k].tag = TLB_INVALID;
+}

@@ -1,0 +1,110 @@
+; smc -- self-modifying code in 64-bit mode: code copied to RAM is patched
+; (a) by an instruction just ahead in the same basic block, (b) through a
+; different linear alias of the same physical page, (c) after it has
+; already been executed once; the new bytes must execute.
+; SDM Vol.3A 11.6 (self-modifying code: a write to a code location that is
+; currently cached in the processor causes the associated cache line to be
+; invalidated; for cross-modifying code through another linear address
+; Intel requires a serializing instruction - we use a jump, which is enough
+; for the same-processor case per 11.6, plus CPUID in (b) to be safe).
+%define TESTNAME "smc"
+%include "boot.inc"
+%include "report.inc"
+%include "pm.inc"
+%include "lm.inc"
+%include "idt.inc"
+
+CODE    equ 0x300000            ; RAM code page (identity mapped)
+ALIAS   equ 0x40000000          ; second mapping of the same page
+PT64    equ LM_PT_END
+PD1     equ LM_PD + 0x1000
+
+bits 16
+main:
+    ENTER_PM32
+    ENTER_LM
+    call idt64_init
+    ; alias: PD1[0] -> PT64, PT64[0] -> CODE
+    mov edi, PT64
+    mov ecx, 512
+    xor eax, eax
+    rep stosq
+    mov qword [PT64], CODE | 3
+    mov qword [PD1], PT64 | 3
+    mov rax, cr3
+    mov cr3, rax
+
+    ; (a) patch the immediate of an instruction a few bytes ahead
+    mov esi, blk_a
+    mov edi, CODE
+    mov ecx, blk_a_end - blk_a
+    rep movsb
+    mov eax, CODE
+    call rax
+    CHECK32 eax, 0x22222222, "store patches an instruction ahead in the same block"
+    ; run it again: the patched value must persist (same value stored)
+    mov eax, CODE
+    call rax
+    CHECK32 eax, 0x22222222, "second run"
+
+    ; (b) patch through a different linear alias, then execute
+    mov esi, blk_b
+    mov edi, CODE + 0x100
+    mov ecx, blk_b_end - blk_b
+    rep movsb
+    mov eax, CODE + 0x100
+    call rax
+    CHECK32 eax, 0x33333333, "original code runs"
+    mov dword [ALIAS + 0x100 + (blk_b_imm - blk_b)], 0x44444444
+    mov eax, CODE + 0x100
+    call rax
+    CHECK32 eax, 0x44444444, "write through alias is seen by execution"
+    ; and execute through the alias after writing through the identity map
+    mov dword [CODE + 0x100 + (blk_b_imm - blk_b)], 0x55555555
+    mov rax, ALIAS + 0x100
+    call rax
+    CHECK32 eax, 0x55555555, "execution through alias sees direct write"
+
+    ; (c) loop that rewrites its own next instruction each iteration
+    mov esi, blk_c
+    mov edi, CODE + 0x200
+    mov ecx, blk_c_end - blk_c
+    rep movsb
+    mov eax, CODE + 0x200
+    call rax
+    CHECK32 eax, 10, "loop rewriting its own body (10 iterations)"
+    CHECK32 ebx, 1+2+3+4+5+6+7+8+9+10, "each iteration saw the freshly written immediate"
+    FINISH
+
+; position-independent code blocks copied to RAM
+blk_a:
+    mov dword [rel .imm], 0x22222222
+.ins:
+    db 0xB8                     ; mov eax, imm32
+.imm:
+    dd 0x11111111
+    ret
+blk_a_end:
+
+blk_b:
+    db 0xB8
+blk_b_imm:
+    dd 0x33333333
+    ret
+blk_b_end:
+
+blk_c:
+    xor ebx, ebx
+    xor ecx, ecx
+.top:
+    inc ecx
+    mov [rel .imm], ecx         ; rewrite the immediate of the next insn
+    db 0x81, 0xC3               ; add ebx, imm32
+.imm:
+    dd 0
+    cmp ecx, 10
+    jb .top
+    mov eax, ecx
+    ret
+blk_c_end:
+END_IMAGE

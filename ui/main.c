@@ -1,0 +1,158 @@
+/* turtles command line. Options follow QEMU's spelling where QEMU has the option. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+#include "emu/log.h"
+#include "machine/machine.h"
+
+#define TURTLES_VERSION "0.1.0"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+        "usage: turtles [options]\n"
+        "\n"
+        "turtles is an instruction-level x86-64 PC emulator. This version runs bare-metal\n"
+        "programs from a firmware image (the PC platform and Linux boot arrive next).\n"
+        "\n"
+        "Machine:\n"
+        "  -m SIZE            guest RAM; plain numbers are MiB, suffixes K, M, G (default 128M)\n"
+        "  -smp N             number of CPUs (only 1 is supported)\n"
+        "  -cpu MODEL         CPU model (default corei7); -cpu help lists models\n"
+        "  -bios FILE         firmware image, mapped at the top of 4 GiB and its last 128 KiB\n"
+        "                     below 1 MiB; execution starts at the reset vector\n"
+        "  -no-reboot         exit instead of resetting on a triple fault\n"
+        "\n"
+        "Display and consoles:\n"
+        "  -nographic         no display window (the only mode in this version)\n"
+        "  -display none      same as -nographic\n"
+        "  -debugcon DEV      where port 0xE9 output goes: stdio (default), none, file:PATH\n"
+        "                     Port 0xF4 is always the debug-exit device: a write of V ends the\n"
+        "                     run with exit status (V << 1) | 1, as QEMU's isa-debug-exit.\n"
+        "\n"
+        "Debugging:\n"
+        "  -d CATS            log categories, comma separated; -d help lists them\n"
+        "  -D FILE            write the log to FILE instead of standard error\n"
+        "  -max-insns N       stop with exit status 124 after N instructions\n"
+        "\n"
+        "Other:\n"
+        "  -h, --help         this text\n"
+        "  -version           print the version\n"
+        "\n"
+        "Exit status: the debug-exit value as above; 0 after a shutdown with -no-reboot or when\n"
+        "the CPU halts with nothing to wake it; 1 for bad options or files; 124 for -max-insns.\n");
+}
+
+static void die(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "turtles: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    exit(1);
+}
+
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s) die("bad size '%s'", s);
+    uint64_t mul = 1ull << 20;
+    if (*end) {
+        switch (*end) {
+        case 'k': case 'K': mul = 1ull << 10; break;
+        case 'm': case 'M': mul = 1ull << 20; break;
+        case 'g': case 'G': mul = 1ull << 30; break;
+        default: die("bad size '%s'", s);
+        }
+        if (end[1] && strcmp(end + 1, "B") && strcmp(end + 1, "iB")) die("bad size '%s'", s);
+    }
+    if (v == 0 || v > (64ull << 30) / mul) die("size '%s' out of range (1 MiB .. 64 GiB)", s);
+    uint64_t bytes = v * mul;
+    if (bytes < (1u << 20)) die("size '%s' out of range (1 MiB .. 64 GiB)", s);
+    return bytes;
+}
+
+int main(int argc, char **argv)
+{
+    struct machine_config cfg = {.ram_size = 128ull << 20};
+    const char *logfile = NULL;
+
+    for (int k = 1; k < argc; k++) {
+        const char *o = argv[k];
+        /* accept both -opt and --opt, as QEMU does */
+        if (o[0] == '-' && o[1] == '-') o++;
+#define ARG() (k + 1 < argc ? argv[++k] : (die("option %s needs an argument", o), ""))
+        if (!strcmp(o, "-h") || !strcmp(o, "-help")) {
+            usage(stdout);
+            return 0;
+        } else if (!strcmp(o, "-version")) {
+            printf("turtles %s\n", TURTLES_VERSION);
+            return 0;
+        } else if (!strcmp(o, "-m")) {
+            cfg.ram_size = parse_size(ARG());
+        } else if (!strcmp(o, "-smp")) {
+            const char *v = ARG();
+            if (strcmp(v, "1") && strcmp(v, "cpus=1")) die("-smp %s: only one CPU is supported", v);
+        } else if (!strcmp(o, "-cpu")) {
+            const char *v = ARG();
+            if (!strcmp(v, "help")) {
+                printf("Available CPU models:\n");
+                cpu_model_list(stdout);
+                return 0;
+            }
+            if (!cpu_model_find(v)) die("unknown CPU model '%s' (try -cpu help)", v);
+            cfg.cpu_model = v;
+        } else if (!strcmp(o, "-bios")) {
+            cfg.bios = ARG();
+        } else if (!strcmp(o, "-no-reboot")) {
+            cfg.no_reboot = true;
+        } else if (!strcmp(o, "-nographic")) {
+            /* headless is the only mode */
+        } else if (!strcmp(o, "-display")) {
+            const char *v = ARG();
+            if (strcmp(v, "none")) die("-display %s: no display device in this version (use none)", v);
+        } else if (!strcmp(o, "-debugcon")) {
+            cfg.debugcon = ARG();
+        } else if (!strcmp(o, "-d")) {
+            const char *v = ARG();
+            if (!strcmp(v, "help")) {
+                printf("Log categories for -d:\n");
+                log_print_categories();
+                return 0;
+            }
+            const char *bad = NULL;
+            unsigned mask;
+            if (!log_parse(v, &mask, &bad)) die("unknown log category '%s' (try -d help)", bad);
+            log_mask |= mask;
+            if (mask & LOG_STATS) cfg.stats = true;
+        } else if (!strcmp(o, "-D")) {
+            logfile = ARG();
+        } else if (!strcmp(o, "-max-insns")) {
+            const char *v = ARG();
+            char *end;
+            cfg.max_insns = strtoull(v, &end, 0);
+            if (*end || !cfg.max_insns) die("bad -max-insns '%s'", v);
+        } else if (!strcmp(o, "-kernel") || !strcmp(o, "-initrd") || !strcmp(o, "-append") ||
+                   !strcmp(o, "-hda") || !strcmp(o, "-cdrom") || !strcmp(o, "-drive") ||
+                   !strcmp(o, "-boot") || !strcmp(o, "-serial")) {
+            die("%s is not supported yet (it arrives with the PC platform)", o);
+        } else {
+            die("unknown option '%s' (try --help)", argv[k]);
+        }
+#undef ARG
+    }
+    if (logfile) log_set_file(logfile);
+    if (!cfg.bios) die("%s", "no firmware or program given: use -bios FILE (see --help)");
+
+    char err[512];
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m) die("%s", err);
+    int status = machine_run(m);
+    machine_destroy(m);
+    return status;
+}
