@@ -125,6 +125,7 @@ enum cc_kind {
 #define PEND_STOP (1u << 4)    /* leave the run loop (device asked for exit, reset, ...) */
 #define PEND_TIMER (1u << 5)   /* a timer deadline was reached */
 #define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
+#define PEND_SMC (1u << 7)    /* the running block's code page was written: leave the block */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
 /* x87 register and SSE register images */
@@ -174,6 +175,8 @@ struct cpu {
     uint64_t insn_rip; /* start of the current instruction, for fault rollback */
     const struct insn *cur;      /* instruction being executed */
     const struct insn *blk_first; /* first instruction of the running block (icount accounting) */
+    const uint32_t *blk_stamp;    /* write stamp of the running block's page, and its value */
+    uint32_t blk_stamp_val;
     uint8_t cpl;
     uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
     uint8_t mode64;   /* CS.L in long mode */
@@ -222,6 +225,8 @@ void cpu_destroy(struct cpu *c);
 void cpu_reset(struct cpu *c);
 /* Runs until budget more instructions retire or a stop condition; returns why. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
+/* Executes exactly one instruction (or delivers one pending event). */
+enum cpu_stop cpu_step(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */
 void cpu_set_intr(struct cpu *c, bool level);
 /* Full RFLAGS value with the lazy arithmetic flags folded in. Never raises. */

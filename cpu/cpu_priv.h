@@ -97,7 +97,7 @@ NORETURN void cpu_seg_fault(struct cpu *c, unsigned s, uint64_t off);
 static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned size, unsigned need)
 {
     const struct seg *sg = &c->seg[s];
-    if (unlikely(off < sg->lo || off + (size - 1) > sg->hi || !(sg->ok & need)))
+    if (unlikely(off < sg->lo || off + (size - 1) > sg->hi || (sg->ok & need) != need))
         cpu_seg_fault(c, s, off);
     uint64_t lin = (sg->eff_base + off) & c->lin_mask;
     /* 64-bit mode: a non-canonical address is #SS(0) for SS, else #GP(0) (SDM Vol.3A 3.3.7.1);
@@ -147,11 +147,30 @@ static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned 
     {                                                                                              \
         lin_wr##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_W), v);                                \
     }
+/* Read half of a read-modify-write: translated as a write, so a fault reports W=1 and the
+ * segment must be writable, as for the instruction's write (SDM Vol.3A 4.7). */
+#define DEFINE_RMW_READ(bits)                                                                      \
+    static ALWAYS_INLINE uint##bits##_t rmw_rd##bits(struct cpu *c, unsigned s, uint64_t off)      \
+    {                                                                                              \
+        uint64_t lin = seg_lin(c, s, off, bits / 8, SEG_OK_R | SEG_OK_W);                          \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
+        uint##bits##_t v;                                                                          \
+        if (likely(e)) {                                                                           \
+            memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
+            return v;                                                                              \
+        }                                                                                          \
+        return (uint##bits##_t)mmu_read_slow(c, lin, bits / 8, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)); \
+    }
 DEFINE_LIN_ACCESS(8)
 DEFINE_LIN_ACCESS(16)
 DEFINE_LIN_ACCESS(32)
 DEFINE_LIN_ACCESS(64)
 #undef DEFINE_LIN_ACCESS
+DEFINE_RMW_READ(8)
+DEFINE_RMW_READ(16)
+DEFINE_RMW_READ(32)
+DEFINE_RMW_READ(64)
+#undef DEFINE_RMW_READ
 
 /* Sized by szlog (0..3). May raise. */
 static inline uint64_t rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog)
@@ -161,6 +180,15 @@ static inline uint64_t rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szl
     case 1: return rd16(c, s, off);
     case 2: return rd32(c, s, off);
     default: return rd64(c, s, off);
+    }
+}
+static inline uint64_t rmw_rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog)
+{
+    switch (szlog) {
+    case 0: return rmw_rd8(c, s, off);
+    case 1: return rmw_rd16(c, s, off);
+    case 2: return rmw_rd32(c, s, off);
+    default: return rmw_rd64(c, s, off);
     }
 }
 static inline void wrv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog, uint64_t v)

@@ -59,6 +59,8 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     if (unlikely(!page)) {
         /* executing from MMIO: decode one instruction at a time, uncached */
         tmp->n = 1;
+        tmp->hpage = 0;
+        tmp->stamp = m->stamp[0];
         decode_slow(c, lin, &tmp->insn[0]);
         return tmp;
     }
@@ -85,12 +87,16 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             if (n > 0) break; /* end the block before the page-crossing instruction */
             /* the block is this one instruction, decoded across the boundary, not cached */
             tmp->n = 1;
+            tmp->hpage = hp;
+            tmp->stamp = m->stamp[hp];
             decode_slow(c, lin, &tmp->insn[0]);
             return tmp;
         }
         n++;
         off += i->len;
         if (st != DEC_OK || (op_info[i->op].attr & A_END) || off >= 0x1000) break;
+        /* a REP string instruction may stop early and resume itself: it ends the block */
+        if ((op_info[i->op].attr & A_STR) && (i->pfx & (PFX_REP | PFX_REPNE))) break;
         /* real-mode / 16-bit code: stop at the CS limit so a fetch fault is raised in order */
     }
     b->n = (uint16_t)n;
@@ -110,6 +116,8 @@ static void run_block(struct cpu *c, unsigned max)
     const struct insn *i = b->insn;
     const struct insn *end = b->insn + (b->n < max ? b->n : max);
     c->blk_first = i;
+    c->blk_stamp = &c->mem->stamp[b->hpage];
+    c->blk_stamp_val = b->stamp;
     do {
         c->cur = i;
         c->insn_rip = RIP(c);
@@ -172,6 +180,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     }
     for (;;) {
         if (unlikely(c->pending)) {
+            c->pending &= ~PEND_SMC;
             if (c->pending & PEND_STOP) {
                 c->pending &= ~PEND_STOP;
                 return CPU_STOP_REQUEST;
@@ -192,6 +201,15 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         }
         run_block(c, BLOCK_MAX);
     }
+}
+
+enum cpu_stop cpu_step(struct cpu *c)
+{
+    uint32_t saved = c->pending & PEND_DR;
+    c->pending |= PEND_DR; /* forces single-instruction mode for this call */
+    enum cpu_stop r = cpu_run(c, 1);
+    c->pending = (c->pending & ~PEND_DR) | saved;
+    return r;
 }
 
 void cpu_set_intr(struct cpu *c, bool level)

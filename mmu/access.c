@@ -13,6 +13,13 @@ static void walk_write(void *opaque, uint64_t gpa, uint64_t val, unsigned size)
     phys_write(opaque, gpa, val, size);
 }
 
+/* Self-modifying code: a write that bumped the running block's page stamp ends the block after
+ * the current instruction, so the next instruction is decoded from the new bytes. */
+static inline void check_smc(struct cpu *c)
+{
+    if (c->blk_first && *c->blk_stamp != c->blk_stamp_val) c->pending |= PEND_SMC;
+}
+
 static enum paging_mode paging_mode(const struct cpu *c)
 {
     if (!(c->cr0 & CR0_PG)) return PG_NONE;
@@ -110,6 +117,7 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     if (first >= size) {
         uint64_t gpa = translate(c, lin, acc, TLB_W);
         phys_write(c->mem, gpa, val, size);
+        check_smc(c);
         return;
     }
     uint64_t lin2 = (lin + first) & c->lin_mask;
@@ -119,6 +127,7 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
         uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
         phys_write(c->mem, g, (val >> (8 * k)) & 0xff, 1);
     }
+    check_smc(c);
 }
 
 void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
@@ -156,6 +165,7 @@ void sys_write(struct cpu *c, uint64_t lin, unsigned size, uint64_t v)
         uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
         phys_write(c->mem, g, (v >> (8 * k)) & 0xff, 1);
     }
+    check_smc(c);
 }
 
 /* Instruction fetch translation: returns the host pointer of lin's page (or NULL for MMIO) and

@@ -26,7 +26,7 @@
  *   - SSE: the instruction faults (#XM) and writes nothing; discard the
  *     returned value.  DE unmasked aborts before computing; unmasked OE/UE
  *     also report PE when the unbounded-exponent result is inexact.
-  */
+ */
 #ifndef TURTLES_SOFTFLOAT_H
 #define TURTLES_SOFTFLOAT_H
 

@@ -32,7 +32,7 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
     HANDLER(name##_EbGb_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, 0, rd8(c, i->seg, off), get_r8(c, i->reg, i->pfx));               \
+        uint64_t r = alu(c, OPN, 0, (OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off)), get_r8(c, i->reg, i->pfx)); \
         if (OPN != ALU_CMP) wr8(c, i->seg, off, (uint8_t)r);                                       \
     }                                                                                              \
     HANDLER(name##_EbGb_r)                                                                         \
@@ -43,7 +43,7 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
     HANDLER(name##_EvGv_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, i->osz, rdv(c, i->seg, off, i->osz), c->gpr[i->reg]);             \
+        uint64_t r = alu(c, OPN, i->osz, OPN == ALU_CMP ? rdv(c, i->seg, off, i->osz) : rmw_rdv(c, i->seg, off, i->osz), c->gpr[i->reg]);             \
         if (OPN != ALU_CMP) wrv(c, i->seg, off, i->osz, r);                                        \
     }                                                                                              \
     HANDLER(name##_EvGv_r)                                                                         \
@@ -84,7 +84,7 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
     HANDLER(name##_EbIb_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, 0, rd8(c, i->seg, off), i->imm);                                  \
+        uint64_t r = alu(c, OPN, 0, OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off), i->imm);                                  \
         if (OPN != ALU_CMP) wr8(c, i->seg, off, (uint8_t)r);                                       \
     }                                                                                              \
     HANDLER(name##_EbIb_r)                                                                         \
@@ -95,7 +95,7 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
     HANDLER(name##_EvIz_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, i->osz, rdv(c, i->seg, off, i->osz), i->imm);                     \
+        uint64_t r = alu(c, OPN, i->osz, OPN == ALU_CMP ? rdv(c, i->seg, off, i->osz) : rmw_rdv(c, i->seg, off, i->osz), i->imm);                     \
         if (OPN != ALU_CMP) wrv(c, i->seg, off, i->osz, r);                                        \
     }                                                                                              \
     HANDLER(name##_EvIz_r)                                                                         \
@@ -129,13 +129,13 @@ HANDLER(test_EvIz_r) { alu(c, ALU_AND, i->osz, c->gpr[i->rm], i->imm); }
 HANDLER(not_Eb_m)
 {
     uint64_t off = ea(c, i);
-    wr8(c, i->seg, off, (uint8_t)~rd8(c, i->seg, off));
+    wr8(c, i->seg, off, (uint8_t)~rmw_rd8(c, i->seg, off));
 }
 HANDLER(not_Eb_r) { set_r8(c, i->rm, i->pfx, (uint8_t)~get_r8(c, i->rm, i->pfx)); }
 HANDLER(not_Ev_m)
 {
     uint64_t off = ea(c, i);
-    wrv(c, i->seg, off, i->osz, ~rdv(c, i->seg, off, i->osz));
+    wrv(c, i->seg, off, i->osz, ~rmw_rdv(c, i->seg, off, i->osz));
 }
 HANDLER(not_Ev_r) { set_reg(c, i->rm, i->osz, ~c->gpr[i->rm]); }
 
@@ -143,13 +143,13 @@ HANDLER(not_Ev_r) { set_reg(c, i->rm, i->osz, ~c->gpr[i->rm]); }
 HANDLER(neg_Eb_m)
 {
     uint64_t off = ea(c, i);
-    wr8(c, i->seg, off, (uint8_t)alu(c, ALU_SUB, 0, 0, rd8(c, i->seg, off)));
+    wr8(c, i->seg, off, (uint8_t)alu(c, ALU_SUB, 0, 0, rmw_rd8(c, i->seg, off)));
 }
 HANDLER(neg_Eb_r) { set_r8(c, i->rm, i->pfx, (uint8_t)alu(c, ALU_SUB, 0, 0, get_r8(c, i->rm, i->pfx))); }
 HANDLER(neg_Ev_m)
 {
     uint64_t off = ea(c, i);
-    wrv(c, i->seg, off, i->osz, alu(c, ALU_SUB, i->osz, 0, rdv(c, i->seg, off, i->osz)));
+    wrv(c, i->seg, off, i->osz, alu(c, ALU_SUB, i->osz, 0, rmw_rdv(c, i->seg, off, i->osz)));
 }
 HANDLER(neg_Ev_r) { set_reg(c, i->rm, i->osz, alu(c, ALU_SUB, i->osz, 0, c->gpr[i->rm])); }
 
@@ -164,13 +164,13 @@ static ALWAYS_INLINE uint64_t incdec(struct cpu *c, bool dec, unsigned sz, uint6
 HANDLER(incdec_Eb_m)
 {
     uint64_t off = ea(c, i);
-    wr8(c, i->seg, off, (uint8_t)incdec(c, i->reg & 1, 0, rd8(c, i->seg, off)));
+    wr8(c, i->seg, off, (uint8_t)incdec(c, i->reg & 1, 0, rmw_rd8(c, i->seg, off)));
 }
 HANDLER(incdec_Eb_r) { set_r8(c, i->rm, i->pfx, (uint8_t)incdec(c, i->reg & 1, 0, get_r8(c, i->rm, i->pfx))); }
 HANDLER(incdec_Ev_m)
 {
     uint64_t off = ea(c, i);
-    wrv(c, i->seg, off, i->osz, incdec(c, i->reg & 1, i->osz, rdv(c, i->seg, off, i->osz)));
+    wrv(c, i->seg, off, i->osz, incdec(c, i->reg & 1, i->osz, rmw_rdv(c, i->seg, off, i->osz)));
 }
 HANDLER(incdec_Ev_r) { set_reg(c, i->rm, i->osz, incdec(c, i->reg & 1, i->osz, get_reg(c, i->rm, i->osz))); }
 HANDLER(inc_r) { set_reg(c, i->reg, i->osz, incdec(c, false, i->osz, get_reg(c, i->reg, i->osz))); }

@@ -62,7 +62,7 @@ HANDLER(xchg_rAX)
 HANDLER(xchg_EbGb_m)
 {
     uint64_t off = ea(c, i);
-    uint8_t m = rd8(c, i->seg, off);
+    uint8_t m = rmw_rd8(c, i->seg, off);
     wr8(c, i->seg, off, get_r8(c, i->reg, i->pfx));
     set_r8(c, i->reg, i->pfx, m);
 }
@@ -75,7 +75,7 @@ HANDLER(xchg_EbGb_r)
 HANDLER(xchg_EvGv_m)
 {
     uint64_t off = ea(c, i);
-    uint64_t m = rdv(c, i->seg, off, i->osz);
+    uint64_t m = rmw_rdv(c, i->seg, off, i->osz);
     wrv(c, i->seg, off, i->osz, c->gpr[i->reg]);
     set_reg(c, i->reg, i->osz, m);
 }
@@ -91,7 +91,7 @@ HANDLER(xchg_EvGv_r)
 HANDLER(cmpxchg_EbGb_m)
 {
     uint64_t off = ea(c, i);
-    uint8_t d = rd8(c, i->seg, off), a = (uint8_t)c->gpr[0];
+    uint8_t d = rmw_rd8(c, i->seg, off), a = (uint8_t)c->gpr[0];
     set_flags(c, CC_SUB, 0, (uint8_t)(a - d), d, 0);
     if (a == d) {
         wr8(c, i->seg, off, get_r8(c, i->reg, i->pfx));
@@ -112,7 +112,7 @@ HANDLER(cmpxchg_EbGb_r)
 HANDLER(cmpxchg_EvGv_m)
 {
     uint64_t off = ea(c, i), m = sz_mask(i->osz);
-    uint64_t d = rdv(c, i->seg, off, i->osz), a = c->gpr[0] & m;
+    uint64_t d = rmw_rdv(c, i->seg, off, i->osz), a = c->gpr[0] & m;
     set_flags(c, CC_SUB, i->osz, (a - d) & m, d, 0);
     if (a == d) {
         wrv(c, i->seg, off, i->osz, c->gpr[i->reg]);
@@ -136,7 +136,7 @@ HANDLER(cmpxchg_EvGv_r)
 HANDLER(xadd_EbGb_m)
 {
     uint64_t off = ea(c, i);
-    uint8_t d = rd8(c, i->seg, off), s = get_r8(c, i->reg, i->pfx), r = (uint8_t)(d + s);
+    uint8_t d = rmw_rd8(c, i->seg, off), s = get_r8(c, i->reg, i->pfx), r = (uint8_t)(d + s);
     wr8(c, i->seg, off, r);
     set_r8(c, i->reg, i->pfx, d);
     set_flags(c, CC_ADD, 0, r, s, 0);
@@ -151,7 +151,7 @@ HANDLER(xadd_EbGb_r)
 HANDLER(xadd_EvGv_m)
 {
     uint64_t off = ea(c, i), m = sz_mask(i->osz);
-    uint64_t d = rdv(c, i->seg, off, i->osz), s = c->gpr[i->reg] & m, r = (d + s) & m;
+    uint64_t d = rmw_rdv(c, i->seg, off, i->osz), s = c->gpr[i->reg] & m, r = (d + s) & m;
     wrv(c, i->seg, off, i->osz, r);
     set_reg(c, i->reg, i->osz, d);
     set_flags(c, CC_ADD, i->osz, r, s, 0);

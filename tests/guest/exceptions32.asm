@@ -20,7 +20,7 @@ KDATA   equ 0x9000
 UDATA   equ 0x38000
 SEL_NPDATA  equ SEL_FREE + 0x00     ; data, not present
 SEL_SMALLDS equ SEL_FREE + 0x08     ; data, limit 0xFFF
-SEL_SMALLSS equ SEL_FREE + 0x10     ; data, limit 0x2FFFF (byte granular)
+SEL_SMALLSS equ SEL_FREE + 0x10     ; data, limit 0x2FFFF (byte granular), B=1
 SEL_BADTSS  equ SEL_FREE + 0x18     ; 32-bit TSS, limit 0x20 (< 0x67)
 SEL_ROCODE  equ SEL_FREE + 0x20     ; execute-only code
 
@@ -34,7 +34,7 @@ main:
     mov dword [GDT_BASE + SEL_SMALLDS], 0x00000FFF
     mov dword [GDT_BASE + SEL_SMALLDS + 4], 0x00009300
     mov dword [GDT_BASE + SEL_SMALLSS], 0x0000FFFF
-    mov dword [GDT_BASE + SEL_SMALLSS + 4], 0x00029300
+    mov dword [GDT_BASE + SEL_SMALLSS + 4], 0x00429300   ; B=1: 32-bit stack (ESP), SDM 3.4.5
     mov dword [GDT_BASE + SEL_BADTSS], (0x5000 << 16) | 0x20
     mov dword [GDT_BASE + SEL_BADTSS + 4], 0x00008900
     mov dword [GDT_BASE + SEL_ROCODE], 0x0000FFFF
