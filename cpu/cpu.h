@@ -201,6 +201,8 @@ struct cpu {
     struct fpu fpu;
     union xmm xmm[16] __attribute__((aligned(64)));
 
+    /* debug registers: armed data breakpoints and the ones hit by the current instruction */
+    uint8_t dbp_count, dbp_hit;
     /* event delivery state */
     int cur_exc;       /* vector being delivered (for #DF escalation), -1 when none */
     uint64_t a20_mask;

@@ -321,6 +321,12 @@ void cpu_check_io(struct cpu *c, uint16_t port, unsigned size);
 uint32_t cpu_io_in(struct cpu *c, uint16_t port, unsigned size);
 void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v);
 
+/* Debug registers (cpu/exec.c): recompute breakpoint state after a DR7/DRn write; the access
+ * paths report data accesses while data breakpoints are armed. */
+void cpu_update_debug(struct cpu *c);
+void cpu_check_data_bp(struct cpu *c, uint64_t lin, unsigned size, bool write);
+bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page);
+
 /* Virtual time: TSC derives from the instruction count (deterministic). */
 uint64_t cpu_tsc(const struct cpu *c);
 

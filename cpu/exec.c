@@ -35,7 +35,7 @@ static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out)
         unsigned take = in_page;
         if (take > 15 - have) take = (unsigned)(15 - have);
         for (unsigned k = 0; k < take; k++)
-            buf[have + k] = page ? page[(a & 0xfff) + k] : (uint8_t)phys_read(c->mem, gpa + k, 1);
+            buf[have + k] = page ? page[k] : (uint8_t)phys_read(c->mem, gpa + k, 1);
         have += take;
         enum decode_status st = decode_insn(&c->dctx, buf, have, out);
         if (st != DEC_NEED_MORE || have >= 15) {
@@ -53,8 +53,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
 {
     uint64_t lin = fetch_lin(c);
     uint64_t gpa;
-    uint8_t *page = mmu_fetch_page(c, lin & ~0xfffull, &gpa);
-    gpa = (gpa & ~0xfffull) | (lin & 0xfff);
+    uint8_t *page = mmu_fetch_page(c, lin, &gpa);
     struct memmap *m = c->mem;
     if (unlikely(!page)) {
         /* executing from MMIO: decode one instruction at a time, uncached */
@@ -64,6 +63,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         decode_slow(c, lin, &tmp->insn[0]);
         return tmp;
     }
+    page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
     uint64_t hp = (uint64_t)(page - m->host) >> 12;
     struct block *b = icache_slot(c->icache, gpa, c->ctx);
     if (likely(b->valid && b->gpa == gpa && b->ctx == c->ctx && b->stamp == m->stamp[hp])) return b;
@@ -112,6 +112,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
 static void run_block(struct cpu *c, unsigned max)
 {
     struct block tmp;
+    c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
     const struct block *b = lookup_block(c, &tmp);
     const struct insn *i = b->insn;
     const struct insn *end = b->insn + (b->n < max ? b->n : max);
@@ -157,13 +158,88 @@ static bool take_interrupt(struct cpu *c)
     return false;
 }
 
-/* Single-step: one instruction, then #DB if TF was set when it started (SDM Vol.3A 18.3.1.4). */
+/* Debug registers (SDM Vol.3A 18.2, 18.3). DR7 L/G bits enable breakpoint n; R/W 00 is an
+ * instruction breakpoint (a fault, suppressed by RFLAGS.RF), 01 data write and 11 data read or
+ * write (traps after the instruction). Breakpoints force single-instruction execution, and pages
+ * holding data breakpoints are kept out of the TLB so every access is checked (mmu/access.c). */
+static bool dr_enabled(const struct cpu *c, unsigned n) { return (c->dr[7] >> (2 * n)) & 3; }
+static unsigned dr_rw(const struct cpu *c, unsigned n) { return (c->dr[7] >> (16 + 4 * n)) & 3; }
+static unsigned dr_len(const struct cpu *c, unsigned n)
+{
+    static const uint8_t len[4] = {1, 2, 8, 4};
+    return len[(c->dr[7] >> (18 + 4 * n)) & 3];
+}
+
+void cpu_update_debug(struct cpu *c)
+{
+    bool any = false;
+    c->dbp_count = 0;
+    for (unsigned n = 0; n < 4; n++) {
+        if (!dr_enabled(c, n)) continue;
+        unsigned rw = dr_rw(c, n);
+        if (rw == 0) any = true;
+        if (rw == 1 || rw == 3) {
+            any = true;
+            c->dbp_count++;
+        }
+    }
+    if (any)
+        c->pending |= PEND_DR;
+    else
+        c->pending &= ~PEND_DR;
+    tlb_flush_all(&c->tlb);
+}
+
+/* Called by the slow access paths when data breakpoints are armed. */
+void cpu_check_data_bp(struct cpu *c, uint64_t lin, unsigned size, bool write)
+{
+    for (unsigned n = 0; n < 4; n++) {
+        if (!dr_enabled(c, n)) continue;
+        unsigned rw = dr_rw(c, n);
+        if (!(rw == 3 || (rw == 1 && write))) continue;
+        unsigned len = dr_len(c, n);
+        uint64_t a = c->dr[n] & ~(uint64_t)(len - 1);
+        if (lin < a + len && a < lin + size) c->dbp_hit |= 1u << n;
+    }
+}
+
+bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page)
+{
+    for (unsigned n = 0; n < 4; n++) {
+        if (!dr_enabled(c, n)) continue;
+        unsigned rw = dr_rw(c, n);
+        if (rw != 1 && rw != 3) continue;
+        if ((c->dr[n] & ~0xfffull) == lin_page) return true;
+    }
+    return false;
+}
+
+/* One instruction with the debug checks: instruction breakpoints before it (unless RF), then
+ * data-breakpoint and single-step traps after it (SDM Vol.3A 18.3.1). */
 static void step_one(struct cpu *c)
 {
     bool tf = (c->rflags & FL_TF) != 0;
+    bool rf = (c->rflags & FL_RF) != 0;
+    if (!rf && (c->dr[7] & 0xff)) {
+        uint64_t lin = c->mode64 ? RIP(c) : (c->seg[SEG_CS].eff_base + RIP(c)) & c->lin_mask;
+        uint32_t hits = 0;
+        for (unsigned n = 0; n < 4; n++)
+            if (dr_enabled(c, n) && dr_rw(c, n) == 0 && c->dr[n] == lin) hits |= 1u << n;
+        if (hits) {
+            c->dr[6] = (c->dr[6] & ~0xfull) | hits;
+            c->insn_rip = RIP(c);
+            c->cur_exc = -1;
+            cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
+            return;
+        }
+    }
+    c->dbp_hit = 0;
     run_block(c, 1);
-    if (tf) {
-        c->dr[6] |= 1ull << 14; /* DR6.BS */
+    if (rf) c->rflags &= ~FL_RF; /* RF is cleared once an instruction completes */
+    uint32_t hits = c->dbp_hit;
+    c->dbp_hit = 0;
+    if (tf || hits) {
+        c->dr[6] = (c->dr[6] & ~0xfull) | hits | (tf ? 1ull << 14 : 0); /* B0-B3, BS */
         c->insn_rip = RIP(c);
         cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
     }

@@ -59,6 +59,7 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
         /* Supervisor data accesses to user pages under SMAP depend on RFLAGS.AC: never cached. */
         if (!(acc & ACC_USER) && r.user && p.smap) fill_ok = false;
     }
+    if (c->dbp_count && cpu_page_has_data_bp(c, lin & ~0xfffull)) fill_ok = false;
     if (type >= 0 && fill_ok) {
         uint8_t *h = phys_host(c->mem, gpa & ~0xfffull, type == TLB_W);
         unsigned u = (acc & ACC_USER) ? 1 : 0;
@@ -93,6 +94,7 @@ static void check_alignment(struct cpu *c, uint64_t lin, unsigned size, unsigned
 uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
 {
     check_alignment(c, lin, size, acc);
+    if (c->dbp_count) cpu_check_data_bp(c, lin, size, (acc & ACC_WRITE) != 0);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
         uint64_t gpa = translate(c, lin, acc, TLB_R);
@@ -113,6 +115,7 @@ uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
 void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc)
 {
     check_alignment(c, lin, size, acc);
+    if (c->dbp_count) cpu_check_data_bp(c, lin, size, true);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
         uint64_t gpa = translate(c, lin, acc, TLB_W);
@@ -177,9 +180,9 @@ uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out)
     const struct tlb_entry *e = &c->tlb.e[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK];
     if (e->tag == (lin & ~0xfffull)) {
         *gpa_out = (c->tlb.info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
-        return (uint8_t *)(e->addend + (uintptr_t)(lin & ~0xfffull));
+        return (uint8_t *)(e->addend + (uintptr_t)lin);
     }
     uint64_t gpa = translate(c, lin, acc, TLB_X);
     *gpa_out = gpa;
-    return phys_host(c->mem, gpa & ~0xfffull, false);
+    return phys_host(c->mem, gpa, false);
 }

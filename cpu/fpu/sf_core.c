@@ -55,13 +55,11 @@ static u128 rnd_at(u128 sig, int k, int rm, bool sign, bool *inexact, bool *up)
 
 u128 sfi_round_int(u128 sig, int32_t e, int rm, bool sign, bool *inexact, bool *up)
 {
-    /* value = sig * 2^(e-127); integer quantum 2^0 -> k = 127 - e */
-    if (e >= 126) { /* callers never need more than 2^127; treat as exact */
-        *inexact = false; *up = false;
-        return sig >> (127 - (e > 127 ? 127 : e));
-    }
+    /* value = sig * 2^(e-127); the integer quantum 2^0 sits at bit 127 - e.
+     * Callers pass e <= 63, so k >= 64 and the result fits in 65 bits. */
     int32_t k = 127 - e;
-    if (k > 200) k = 200;
+    if (k > 200)
+        k = 200;
     return rnd_at(sig, (int)k, rm, sign, inexact, up);
 }
 

@@ -207,15 +207,12 @@ static xf xf_atan_small(xf u)
 /* atan(t) for 0 <= t <= 1 */
 static xf xf_atan01(xf t)
 {
-    /* k = round(8t) */
+    /* k = round(8t), t = sig * 2^(exp-127) */
     int k = 0;
-    if (t.sig != 0 && t.exp >= -4) {
-        xf t8 = t;
-        t8.exp += 3;
-        k = (int)((t8.sig >> (126 - t8.exp)) + 1) >> 1; /* t8 < 8.x: integer part via shift */
-        if (t8.exp < 0)
-            k = (t8.exp == -1) ? 1 : 0;
-    }
+    if (t.sig != 0 && t.exp >= 0)
+        k = 8;                                       /* t == 1 */
+    else if (t.sig != 0 && t.exp >= -4)
+        k = (int)(((t.sig >> (123 - t.exp)) + 1) >> 1); /* (16t + 1) / 2 */
     if (k == 0)
         return xf_atan_small(t);
     xf c = xf_make(false, 124, (u128)k); /* k/8 */

@@ -69,14 +69,7 @@ HANDLER(mov_DdRd)
     uint64_t v = c->mode64 ? c->gpr[i->rm] : (uint32_t)c->gpr[i->rm];
     if ((n == 6 || n == 7) && (v >> 32)) raise_gp(c, 0);
     c->dr[n] = v;
-    /* Instruction breakpoints (R/W = 00 with L or G enabled) need per-instruction checks. */
-    bool ibp = false;
-    for (unsigned k = 0; k < 4; k++)
-        if (((c->dr[7] >> (2 * k)) & 3) && ((c->dr[7] >> (16 + 4 * k)) & 3) == 0) ibp = true;
-    if (ibp)
-        c->pending |= PEND_DR;
-    else
-        c->pending &= ~PEND_DR;
+    cpu_update_debug(c);
 }
 
 HANDLER(clts)
