@@ -53,6 +53,7 @@ main:
     mov dword [PD32], 0x87                  ; 4 MiB, P RW US PS
     mov dword [PD32 + 256*4], PT32 | 7
     mov dword [PD32 + 257*4], 0x400000 | 0x87
+    mov dword [0x400000 + 0x123450], 0x4D4D4D4D  ; not identity mapped later
     mov eax, PD32
     mov cr3, eax
     mov eax, cr4
@@ -78,7 +79,6 @@ main:
     CHECK32 dword [VA(1) + 0x10], 0xCAFE0001, "second PTE aliases the frame"
 
     ; ---------------------------------------------- 4 MiB page
-    mov dword [0x400000 + 0x123450], 0x4D4D4D4D
     CHECK32 dword [WIN + 0x400000 + 0x123450], 0x4D4D4D4D, "4 MiB PSE page translation (Table 4-4)"
     and dword [PD32 + 257*4], ~0x60
     invlpg [WIN + 0x400000]
@@ -142,7 +142,7 @@ main:
     OK "fetch and execute from a 4 KiB page"
     mov ebx, VA(3) + 0x800
     TRY .if1r
-    call ebx
+    jmp ebx
 .if1r:
     CHECK_EXC 14, 0, "fetch from not-present page: error 0 (no I/D without PAE+NXE / SMEP)"
     CHECK32 dword [EXC_CR2], VA(3) + 0x800, "CR2 = fetch address"
@@ -151,7 +151,7 @@ main:
     mov dword [FR + 0x2FFC], 0x0000B890     ; nop; mov eax, imm32 (imm continues)
     mov ebx, VA(4) + 0xFFC
     TRY .if2r
-    call ebx
+    jmp ebx
 .if2r:
     CHECK_EXC 14, 0, "fetch of instruction crossing into a not-present page"
     CHECK32 dword [EXC_CR2], VA(5), "CR2 = start of the not-present page"

@@ -289,8 +289,8 @@ static const struct tcase cases[] = {
       .reg = 7),
 
     /* ---- MOV Sreg: only 0-5 exist; MOV CS is #UD (SDM Vol.2 MOV) ---- */
-    T(.name = "64: mov eax,ds", .mode = 64, .hex = "8c d8", .len = 2, .op = OP_mov_EwSw, .reg = 3),
-    T(.name = "32: mov ds,ax", .mode = 32, .hex = "8e d8", .len = 2, .op = OP_mov_SwEw, .reg = 3),
+    T(.name = "64: mov eax,ds", .mode = 64, .hex = "8c d8", .len = 2, .op = OP_mov_EwSw3, .reg = 3),
+    T(.name = "32: mov ds,ax", .mode = 32, .hex = "8e d8", .len = 2, .op = OP_mov_SwEw3, .reg = 3),
     T(.name = "32: 8c /6 #UD", .mode = 32, .hex = "8c f0", .st = DEC_UD, .bug = "F2"),
     T(.name = "64: 8e /7 #UD", .mode = 64, .hex = "8e 38", .st = DEC_UD, .bug = "F2"),
     T(.name = "32: mov cs,ax #UD", .mode = 32, .hex = "8e c8", .st = DEC_UD, .bug = "F2"),
