@@ -24,6 +24,17 @@
 HANDLER(nm);
 HANDLER(gp0);
 
+/* Operand-size specialised handlers: {op, osz, memory form, handler}, zero-terminated lists
+ * defined next to the generic handlers and installed at decode time by cpu_specialize(). */
+struct spec_entry {
+    uint16_t op;
+    uint8_t osz, mem;
+    insn_fn fn;
+};
+extern const struct spec_entry alu_specs[], data_specs[];
+/* Replaces i->fn by a specialised handler when one exists for its form. Never raises. */
+void cpu_specialize(struct insn *i);
+
 /* ---- raising (cpu/exception.c) ---- */
 /* Raises exception vec (with error code err if the vector has one). May raise: always longjmps. */
 NORETURN void cpu_raise(struct cpu *c, int vec, uint32_t err);
@@ -249,15 +260,66 @@ static inline void set_flags(struct cpu *c, unsigned kind, unsigned szlog, uint6
 }
 /* OSZAPC as RFLAGS bits. Never raises. */
 uint32_t flags_arith(const struct cpu *c);
-bool flags_cf(const struct cpu *c);
+bool cpu_cond_slow(const struct cpu *c, unsigned cc);
+static inline uint64_t cc_sign_bit(unsigned szlog) { return 1ull << ((8u << szlog) - 1); }
+/* CF, with fast paths for the common producers. Never raises. */
+static inline bool flags_cf(const struct cpu *c)
+{
+    unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
+    uint64_t m = sz_mask(sz);
+    uint64_t res = c->cc_dst & m, src = c->cc_src & m;
+    switch (kind) {
+    case CC_ADD: return res < ((res - src) & m);
+    case CC_SUB: return ((res + src) & m) < src;
+    case CC_LOGIC: return false;
+    case CC_INC: case CC_DEC: return c->cc_src2 != 0;
+    case CC_EFLAGS: return (c->cc_src & FL_CF) != 0;
+    default: return (flags_arith(c) & FL_CF) != 0;
+    }
+}
 /* Replaces OSZAPC with the given bits. */
 static inline void set_arith_flags(struct cpu *c, uint32_t f)
 {
     c->cc_op = CC_EFLAGS;
     c->cc_src = f & FL_ARITH;
 }
-/* Evaluates condition code cc (0..15, SDM Vol.1 Appendix B). Never raises. */
-bool cpu_cond(const struct cpu *c, unsigned cc);
+/* Evaluates condition code cc (0..15, SDM Vol.1 Appendix B). Never raises. Inline so that the
+ * per-condition handlers specialise it; ZF and SF come straight from the last result. */
+static ALWAYS_INLINE bool cpu_cond(const struct cpu *c, unsigned cc)
+{
+    unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
+    uint64_t m = sz_mask(sz), res = c->cc_dst & m, sb = cc_sign_bit(sz);
+    bool r;
+    if (kind == CC_EFLAGS) return cpu_cond_slow(c, cc);
+    switch (cc >> 1) {
+    case 2: return (res == 0) ^ (cc & 1);          /* E / NE */
+    case 4: return ((res & sb) != 0) ^ (cc & 1);   /* S / NS */
+    default: break;
+    }
+    if (kind == CC_SUB) {
+        uint64_t src = c->cc_src & m, s1 = (res + src) & m;
+        int64_t a = (int64_t)((s1 ^ sb) - sb), b = (int64_t)((src ^ sb) - sb); /* sign-extend */
+        switch (cc >> 1) {
+        case 1: r = s1 < src; break;  /* B */
+        case 3: r = s1 <= src; break; /* BE */
+        case 6: r = a < b; break;     /* L */
+        case 7: r = a <= b; break;    /* LE */
+        default: return cpu_cond_slow(c, cc);
+        }
+        return r ^ (cc & 1);
+    }
+    if (kind == CC_LOGIC) {
+        switch (cc >> 1) {
+        case 0: case 1: r = false; break;           /* O, B */
+        case 3: r = res == 0; break;                /* BE */
+        case 6: r = (res & sb) != 0; break;         /* L: SF != OF, OF = 0 */
+        case 7: r = res == 0 || (res & sb); break;  /* LE */
+        default: return cpu_cond_slow(c, cc);
+        }
+        return r ^ (cc & 1);
+    }
+    return cpu_cond_slow(c, cc);
+}
 /* Writes the full RFLAGS image (arith bits become eager), applying no privilege rules. */
 void cpu_write_rflags(struct cpu *c, uint64_t v);
 bool parity8(uint8_t v);

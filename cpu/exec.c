@@ -92,6 +92,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             decode_slow(c, lin, &tmp->insn[0]);
             return tmp;
         }
+        if (st == DEC_OK) cpu_specialize(i);
         n++;
         off += i->len;
         if (st != DEC_OK || (op_info[i->op].attr & A_END) || off >= 0x1000) break;
@@ -108,12 +109,9 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     return b;
 }
 
-/* Executes up to max instructions of the block at RIP. */
-static void run_block(struct cpu *c, unsigned max)
+/* Executes the instructions [b->insn, end) of block b. */
+static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned max)
 {
-    struct block tmp;
-    c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
-    const struct block *b = lookup_block(c, &tmp);
     const struct insn *i = b->insn;
     const struct insn *end = b->insn + (b->n < max ? b->n : max);
     c->blk_first = i;
@@ -128,6 +126,54 @@ static void run_block(struct cpu *c, unsigned max)
     } while (i < end && !c->pending);
     c->icount += (uint64_t)(i - b->insn);
     c->blk_first = NULL;
+}
+
+/* Executes up to max instructions of the block at RIP. */
+static void run_block(struct cpu *c, unsigned max)
+{
+    struct block tmp;
+    c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
+    exec_insns(c, lookup_block(c, &tmp), max);
+}
+
+/* The successor of prev reached at the current RIP, if chained and still valid. */
+static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct block *prev)
+{
+    uint64_t rip = RIP(c);
+    for (unsigned k = 0; k < 2; k++) {
+        const struct block *n = prev->link[k];
+        if (n && prev->link_rip[k] == rip && prev->link_epoch[k] == c->tlb.epoch &&
+            n->gpa == prev->link_gpa[k] && n->valid && n->ctx == c->ctx &&
+            n->stamp == c->mem->stamp[n->hpage])
+            return n;
+    }
+    return NULL;
+}
+
+/* Runs blocks back to back, following chains, until an event is pending or the budget is
+ * used up. */
+static void run_blocks(struct cpu *c)
+{
+    struct block tmp;
+    struct block *prev = NULL;
+    for (;;) {
+        const struct block *b = prev ? chain_next(c, prev) : NULL;
+        if (!b) {
+            c->insn_rip = RIP(c);
+            uint64_t rip = RIP(c), epoch = c->tlb.epoch;
+            b = lookup_block(c, &tmp);
+            if (prev && b != &tmp) {
+                unsigned k = prev->link[0] && prev->link_rip[0] != rip ? 1 : 0;
+                prev->link[k] = (struct block *)b;
+                prev->link_rip[k] = rip;
+                prev->link_gpa[k] = b->gpa;
+                prev->link_epoch[k] = epoch;
+            }
+        }
+        exec_insns(c, b, BLOCK_MAX);
+        if (c->pending || c->icount >= c->run_end) return;
+        prev = b == &tmp ? NULL : (struct block *)b;
+    }
 }
 
 /* Called from the setjmp landing: accounts for the instructions of the interrupted block that
@@ -275,7 +321,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             step_one(c);
             continue;
         }
-        run_block(c, BLOCK_MAX);
+        run_blocks(c);
     }
 }
 

@@ -93,57 +93,11 @@ uint32_t flags_arith(const struct cpu *c)
     return f;
 }
 
-bool flags_cf(const struct cpu *c)
+/* Slow half of cpu_cond (cpu_priv.h): conditions that need the full flag set. */
+bool cpu_cond_slow(const struct cpu *c, unsigned cc)
 {
-    unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
-    uint64_t m = sz_mask(sz);
-    uint64_t res = c->cc_dst & m, src = c->cc_src & m;
-    switch (kind) {
-    case CC_ADD: return res < ((res - src) & m);
-    case CC_SUB: return ((res + src) & m) < src;
-    case CC_LOGIC: return false;
-    case CC_INC: case CC_DEC: return c->cc_src2 != 0;
-    default: return (flags_arith(c) & FL_CF) != 0;
-    }
-}
-
-/* Condition codes (SDM Vol.1 Appendix B, table B-1). */
-bool cpu_cond(const struct cpu *c, unsigned cc)
-{
-    unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
-    bool r;
-    /* fast paths for the common compare/test producers */
-    if (kind == CC_SUB) {
-        uint64_t m = sz_mask(sz);
-        uint64_t res = c->cc_dst & m, src = c->cc_src & m, s1 = (res + src) & m;
-        uint64_t sb = sign_bit(sz);
-        int64_t a = (int64_t)((s1 ^ sb) - sb), b = (int64_t)((src ^ sb) - sb); /* sign-extend */
-        switch (cc >> 1) {
-        case 1: r = s1 < src; break;          /* B */
-        case 2: r = res == 0; break;          /* E */
-        case 3: r = s1 <= src; break;         /* BE */
-        case 6: r = a < b; break;             /* L */
-        case 7: r = a <= b; break;            /* LE */
-        default: goto slow;
-        }
-        return r ^ (cc & 1);
-    }
-    if (kind == CC_LOGIC) {
-        uint64_t m = sz_mask(sz), res = c->cc_dst & m, sb = sign_bit(sz);
-        switch (cc >> 1) {
-        case 0: r = false; break;                     /* O */
-        case 1: r = false; break;                     /* B */
-        case 2: r = res == 0; break;                  /* E */
-        case 3: r = res == 0; break;                  /* BE */
-        case 4: r = (res & sb) != 0; break;           /* S */
-        case 6: r = (res & sb) != 0; break;           /* L: SF != OF, OF = 0 */
-        case 7: r = res == 0 || (res & sb); break;    /* LE */
-        default: goto slow;
-        }
-        return r ^ (cc & 1);
-    }
-slow:;
     uint32_t f = flags_arith(c);
+    bool r;
     switch (cc >> 1) {
     case 0: r = f & FL_OF; break;
     case 1: r = f & FL_CF; break;

@@ -28,9 +28,22 @@ static void op_unimplemented(struct cpu *c, const struct insn *i)
 
 static struct op_handlers table[OP_COUNT];
 static unsigned missing;
+static insn_fn spec[OP_COUNT][4][2];
+
+void cpu_specialize(struct insn *i)
+{
+    if (i->op >= OP_COUNT) return;
+    bool mem = (i->pfx & PFX_MEM) != 0;
+    insn_fn f = spec[i->op][i->osz & 3][mem];
+    /* only replace the plain handler, never a raising stub chosen by the mode gates */
+    if (f && i->fn == (mem ? table[i->op].m : table[i->op].r)) i->fn = f;
+}
 
 __attribute__((constructor)) static void handlers_init(void)
 {
+    static const struct spec_entry *const lists[] = {alu_specs, data_specs};
+    for (unsigned l = 0; l < ARRAY_SIZE(lists); l++)
+        for (const struct spec_entry *e = lists[l]; e->fn; e++) spec[e->op][e->osz][e->mem] = e->fn;
     for (unsigned k = 0; k < OP_COUNT; k++) {
         table[k] = weak_table[k];
         const struct op_info *e = &op_info[k];

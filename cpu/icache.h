@@ -18,6 +18,11 @@ struct block {
     uint64_t hpage; /* host page index (for the stamp) */
     uint16_t n;
     uint16_t valid;
+    /* Chaining: up to two successor blocks, each valid while the RIP matches, the TLB epoch is
+     * unchanged (no flush, mode or CPL change since) and the target still holds that gpa. */
+    struct block *link[2];
+    uint64_t link_rip[2], link_gpa[2];
+    uint64_t link_epoch[2];
     struct insn insn[BLOCK_MAX];
 };
 

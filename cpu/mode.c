@@ -25,6 +25,7 @@ void cpu_update_mode(struct cpu *c)
     else if (vm) c->cpl = 3;
     c->tlb_user = c->cpl == 3;
     c->ctx = ctx;
+    c->tlb.epoch++; /* CS, CPL or mode may have changed: drop block chains */
     c->dctx.flags = ctx;
     for (unsigned s = 0; s < 6; s++) seg_update_checks(c, s);
 }

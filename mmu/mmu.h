@@ -27,6 +27,7 @@ struct tlb {
     /* cold side info per entry: guest-physical page | TLBF_* flags */
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
     bool has_large;  /* a large page was cached since the last full flush */
+    uint64_t epoch;  /* bumped by every flush and mode change: invalidates block chaining */
 };
 #define TLBF_GLOBAL 1ull
 

@@ -28,28 +28,65 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
     return r;
 }
 
+/* Operand-size templates: the generic handlers pass i->osz, the specialised ones a constant so
+ * the compiler folds the size switches (see spec_alu below and cpu_specialize). */
+static ALWAYS_INLINE void t_EvGv_m(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t off = ea(c, i);
+    uint64_t v = op == ALU_CMP ? rdv(c, i->seg, off, sz) : rmw_rdv(c, i->seg, off, sz);
+    uint64_t r = alu(c, op, sz, v, c->gpr[i->reg]);
+    if (op != ALU_CMP) wrv(c, i->seg, off, sz, r);
+}
+static ALWAYS_INLINE void t_EvGv_r(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t r = alu(c, op, sz, get_reg(c, i->rm, sz), c->gpr[i->reg]);
+    if (op != ALU_CMP) set_reg(c, i->rm, sz, r);
+}
+static ALWAYS_INLINE void t_GvEv_m(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t r = alu(c, op, sz, get_reg(c, i->reg, sz), rdv(c, i->seg, ea(c, i), sz));
+    if (op != ALU_CMP) set_reg(c, i->reg, sz, r);
+}
+static ALWAYS_INLINE void t_GvEv_r(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t r = alu(c, op, sz, get_reg(c, i->reg, sz), c->gpr[i->rm]);
+    if (op != ALU_CMP) set_reg(c, i->reg, sz, r);
+}
+static ALWAYS_INLINE void t_EvIz_m(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t off = ea(c, i);
+    uint64_t v = op == ALU_CMP ? rdv(c, i->seg, off, sz) : rmw_rdv(c, i->seg, off, sz);
+    uint64_t r = alu(c, op, sz, v, i->imm);
+    if (op != ALU_CMP) wrv(c, i->seg, off, sz, r);
+}
+static ALWAYS_INLINE void t_EvIz_r(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t r = alu(c, op, sz, get_reg(c, i->rm, sz), i->imm);
+    if (op != ALU_CMP) set_reg(c, i->rm, sz, r);
+}
+static ALWAYS_INLINE void t_rAXIz(struct cpu *c, const struct insn *i, unsigned op, unsigned sz)
+{
+    uint64_t r = alu(c, op, sz, get_reg(c, 0, sz), i->imm);
+    if (op != ALU_CMP) set_reg(c, 0, sz, r);
+}
+
+#define SIZED(name, form, OPN)                                                                     \
+    HANDLER(name##_##form) { t_##form(c, i, OPN, i->osz); }                                        \
+    static HANDLER(name##_##form##32) { t_##form(c, i, OPN, 2); }                                  \
+    static HANDLER(name##_##form##64) { t_##form(c, i, OPN, 3); }
+
 #define ALU_HANDLERS(name, OPN)                                                                    \
     HANDLER(name##_EbGb_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, 0, (OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off)), get_r8(c, i->reg, i->pfx)); \
+        uint64_t v = OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off);               \
+        uint64_t r = alu(c, OPN, 0, v, get_r8(c, i->reg, i->pfx));                                 \
         if (OPN != ALU_CMP) wr8(c, i->seg, off, (uint8_t)r);                                       \
     }                                                                                              \
     HANDLER(name##_EbGb_r)                                                                         \
     {                                                                                              \
         uint64_t r = alu(c, OPN, 0, get_r8(c, i->rm, i->pfx), get_r8(c, i->reg, i->pfx));          \
         if (OPN != ALU_CMP) set_r8(c, i->rm, i->pfx, (uint8_t)r);                                  \
-    }                                                                                              \
-    HANDLER(name##_EvGv_m)                                                                         \
-    {                                                                                              \
-        uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, i->osz, OPN == ALU_CMP ? rdv(c, i->seg, off, i->osz) : rmw_rdv(c, i->seg, off, i->osz), c->gpr[i->reg]);             \
-        if (OPN != ALU_CMP) wrv(c, i->seg, off, i->osz, r);                                        \
-    }                                                                                              \
-    HANDLER(name##_EvGv_r)                                                                         \
-    {                                                                                              \
-        uint64_t r = alu(c, OPN, i->osz, get_reg(c, i->rm, i->osz), c->gpr[i->reg]);               \
-        if (OPN != ALU_CMP) set_reg(c, i->rm, i->osz, r);                                          \
     }                                                                                              \
     HANDLER(name##_GbEb_m)                                                                         \
     {                                                                                              \
@@ -61,30 +98,16 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
         uint64_t r = alu(c, OPN, 0, get_r8(c, i->reg, i->pfx), get_r8(c, i->rm, i->pfx));          \
         if (OPN != ALU_CMP) set_r8(c, i->reg, i->pfx, (uint8_t)r);                                 \
     }                                                                                              \
-    HANDLER(name##_GvEv_m)                                                                         \
-    {                                                                                              \
-        uint64_t r = alu(c, OPN, i->osz, get_reg(c, i->reg, i->osz), rdv(c, i->seg, ea(c, i), i->osz)); \
-        if (OPN != ALU_CMP) set_reg(c, i->reg, i->osz, r);                                         \
-    }                                                                                              \
-    HANDLER(name##_GvEv_r)                                                                         \
-    {                                                                                              \
-        uint64_t r = alu(c, OPN, i->osz, get_reg(c, i->reg, i->osz), c->gpr[i->rm]);               \
-        if (OPN != ALU_CMP) set_reg(c, i->reg, i->osz, r);                                         \
-    }                                                                                              \
     HANDLER(name##_ALIb)                                                                           \
     {                                                                                              \
         uint64_t r = alu(c, OPN, 0, c->gpr[0] & 0xff, i->imm);                                     \
         if (OPN != ALU_CMP) set_r8(c, 0, 0, (uint8_t)r);                                           \
     }                                                                                              \
-    HANDLER(name##_rAXIz)                                                                          \
-    {                                                                                              \
-        uint64_t r = alu(c, OPN, i->osz, get_reg(c, 0, i->osz), i->imm);                           \
-        if (OPN != ALU_CMP) set_reg(c, 0, i->osz, r);                                              \
-    }                                                                                              \
     HANDLER(name##_EbIb_m)                                                                         \
     {                                                                                              \
         uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, 0, OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off), i->imm);                                  \
+        uint64_t v = OPN == ALU_CMP ? rd8(c, i->seg, off) : rmw_rd8(c, i->seg, off);               \
+        uint64_t r = alu(c, OPN, 0, v, i->imm);                                                    \
         if (OPN != ALU_CMP) wr8(c, i->seg, off, (uint8_t)r);                                       \
     }                                                                                              \
     HANDLER(name##_EbIb_r)                                                                         \
@@ -92,17 +115,13 @@ static ALWAYS_INLINE uint64_t alu(struct cpu *c, unsigned op, unsigned sz, uint6
         uint64_t r = alu(c, OPN, 0, get_r8(c, i->rm, i->pfx), i->imm);                             \
         if (OPN != ALU_CMP) set_r8(c, i->rm, i->pfx, (uint8_t)r);                                  \
     }                                                                                              \
-    HANDLER(name##_EvIz_m)                                                                         \
-    {                                                                                              \
-        uint64_t off = ea(c, i);                                                                   \
-        uint64_t r = alu(c, OPN, i->osz, OPN == ALU_CMP ? rdv(c, i->seg, off, i->osz) : rmw_rdv(c, i->seg, off, i->osz), i->imm);                     \
-        if (OPN != ALU_CMP) wrv(c, i->seg, off, i->osz, r);                                        \
-    }                                                                                              \
-    HANDLER(name##_EvIz_r)                                                                         \
-    {                                                                                              \
-        uint64_t r = alu(c, OPN, i->osz, get_reg(c, i->rm, i->osz), i->imm);                       \
-        if (OPN != ALU_CMP) set_reg(c, i->rm, i->osz, r);                                          \
-    }
+    SIZED(name, EvGv_m, OPN)                                                                       \
+    SIZED(name, EvGv_r, OPN)                                                                       \
+    SIZED(name, GvEv_m, OPN)                                                                       \
+    SIZED(name, GvEv_r, OPN)                                                                       \
+    SIZED(name, EvIz_m, OPN)                                                                       \
+    SIZED(name, EvIz_r, OPN)                                                                       \
+    SIZED(name, rAXIz, OPN)
 
 ALU_HANDLERS(add, ALU_ADD)
 ALU_HANDLERS(or, ALU_OR)
@@ -118,6 +137,8 @@ HANDLER(test_EbGb_m) { alu(c, ALU_AND, 0, rd8(c, i->seg, ea(c, i)), get_r8(c, i-
 HANDLER(test_EbGb_r) { alu(c, ALU_AND, 0, get_r8(c, i->rm, i->pfx), get_r8(c, i->reg, i->pfx)); }
 HANDLER(test_EvGv_m) { alu(c, ALU_AND, i->osz, rdv(c, i->seg, ea(c, i), i->osz), c->gpr[i->reg]); }
 HANDLER(test_EvGv_r) { alu(c, ALU_AND, i->osz, c->gpr[i->rm], c->gpr[i->reg]); }
+static HANDLER(test_EvGv_r32) { alu(c, ALU_AND, 2, c->gpr[i->rm], c->gpr[i->reg]); }
+static HANDLER(test_EvGv_r64) { alu(c, ALU_AND, 3, c->gpr[i->rm], c->gpr[i->reg]); }
 HANDLER(test_ALIb) { alu(c, ALU_AND, 0, c->gpr[0], i->imm); }
 HANDLER(test_rAXIz) { alu(c, ALU_AND, i->osz, c->gpr[0], i->imm); }
 HANDLER(test_EbIb_m) { alu(c, ALU_AND, 0, rd8(c, i->seg, ea(c, i)), i->imm); }
@@ -173,5 +194,24 @@ HANDLER(incdec_Ev_m)
     wrv(c, i->seg, off, i->osz, incdec(c, i->reg & 1, i->osz, rmw_rdv(c, i->seg, off, i->osz)));
 }
 HANDLER(incdec_Ev_r) { set_reg(c, i->rm, i->osz, incdec(c, i->reg & 1, i->osz, get_reg(c, i->rm, i->osz))); }
+static HANDLER(incdec_Ev_r32) { set_reg(c, i->rm, 2, incdec(c, i->reg & 1, 2, get_reg(c, i->rm, 2))); }
+static HANDLER(incdec_Ev_r64) { set_reg(c, i->rm, 3, incdec(c, i->reg & 1, 3, c->gpr[i->rm])); }
 HANDLER(inc_r) { set_reg(c, i->reg, i->osz, incdec(c, false, i->osz, get_reg(c, i->reg, i->osz))); }
 HANDLER(dec_r) { set_reg(c, i->reg, i->osz, incdec(c, true, i->osz, get_reg(c, i->reg, i->osz))); }
+
+/* Operand-size specialisations of the hottest forms (cpu/handlers.c installs them at decode). */
+#define SPEC_FORM(name, op, form, mem)                                                             \
+    {OP_##op, 2, mem, op_##name##_##form##32}, {OP_##op, 3, mem, op_##name##_##form##64},
+#define SPEC_ALU(name)                                                                             \
+    SPEC_FORM(name, name##_EvGv, EvGv_m, 1) SPEC_FORM(name, name##_EvGv, EvGv_r, 0)                \
+    SPEC_FORM(name, name##_GvEv, GvEv_m, 1) SPEC_FORM(name, name##_GvEv, GvEv_r, 0)                \
+    SPEC_FORM(name, name##_EvIz, EvIz_m, 1) SPEC_FORM(name, name##_EvIz, EvIz_r, 0)                \
+    SPEC_FORM(name, name##_EvIb, EvIz_m, 1) SPEC_FORM(name, name##_EvIb, EvIz_r, 0)                \
+    SPEC_FORM(name, name##_rAXIz, rAXIz, 0)
+const struct spec_entry alu_specs[] = {
+    SPEC_ALU(add) SPEC_ALU(or) SPEC_ALU(adc) SPEC_ALU(sbb) SPEC_ALU(and) SPEC_ALU(sub) SPEC_ALU(xor) SPEC_ALU(cmp)
+    {OP_inc_Ev, 2, 0, op_incdec_Ev_r32}, {OP_inc_Ev, 3, 0, op_incdec_Ev_r64},
+    {OP_dec_Ev, 2, 0, op_incdec_Ev_r32}, {OP_dec_Ev, 3, 0, op_incdec_Ev_r64},
+    {OP_test_EvGv, 2, 0, op_test_EvGv_r32}, {OP_test_EvGv, 3, 0, op_test_EvGv_r64},
+    {0, 0, 0, NULL},
+};
