@@ -181,7 +181,7 @@ KERNEL(k_packsswb)
     unsigned m = n == 8 ? 4 : 8; /* words per operand */
     for (unsigned k = 0; k < m; k++) {
         r.b[k] = (uint8_t)sat_s8((int16_t)d->w[k]);
-        r.b[m + k] = (uint8_t)sat_s8((int16_t)s->w[k]);
+        r.b[(m + k) & 15] = (uint8_t)sat_s8((int16_t)s->w[k]);
     }
     memcpy(d->b, r.b, n);
 }
@@ -191,7 +191,7 @@ KERNEL(k_packuswb)
     unsigned m = n == 8 ? 4 : 8; /* words per operand */
     for (unsigned k = 0; k < m; k++) {
         r.b[k] = sat_u8((int16_t)d->w[k]);
-        r.b[m + k] = sat_u8((int16_t)s->w[k]);
+        r.b[(m + k) & 15] = sat_u8((int16_t)s->w[k]);
     }
     memcpy(d->b, r.b, n);
 }
@@ -201,7 +201,7 @@ KERNEL(k_packssdw)
     unsigned m = n == 8 ? 2 : 4; /* doublewords per operand */
     for (unsigned k = 0; k < m; k++) {
         r.w[k] = (uint16_t)sat_s16((int32_t)d->d[k]);
-        r.w[m + k] = (uint16_t)sat_s16((int32_t)s->d[k]);
+        r.w[(m + k) & 7] = (uint16_t)sat_s16((int32_t)s->d[k]);
     }
     memcpy(d->b, r.b, n);
 }

@@ -104,11 +104,21 @@ main:
     CHECK32 dword [UDATA + 0x28], 6, "SYSCALL in compatibility mode: #UD (Intel)"
     CHECK32 dword [UDATA + 0x2C], 6, "SWAPGS in compatibility mode: #UD"
     ; SYSRET with a non-canonical RCX at CPL0
+    ; (QEMU 7.2 does not check RCX and returns to CPL3; the fetch #GP then
+    ; resumes at .gp1r at CPL3, and INT 0xF1 brings us back to CPL0.)
+    mov [KDATA + 0x500], rsp
+    SET_GATE 0xF1, .gp1k, 0xEE
     mov rcx, 0x0000800000000000
     mov r11, 2
     TRY .gp1r
     o64 sysret
 .gp1r:
+    mov ax, cs
+    test al, 3
+    jz .gp1k
+    int 0xF1
+.gp1k:
+    mov rsp, [KDATA + 0x500]
     CHECK_EXC 13, 0, "SYSRET with non-canonical RCX: #GP(0) at CPL0"
     CHECK32 dword [EXC_CS], SEL_CODE64, "... raised at CPL0 (saved CS)"
 
@@ -261,6 +271,7 @@ sysenter_entry:
     pop rax
     and eax, ~0x8D5
     mov [KDATA + 0x4C], eax
+    ENDTRY
     xor eax, eax
     mov ax, cs
     mov [KDATA + 0x40], eax
@@ -331,6 +342,7 @@ user_compat:
 bits 64
 user_se:
     mov r10, 1
+    TRY .seud                               ; QEMU 7.2: SYSENTER #UD in 64-bit mode
     sysenter
 .back:
     xor eax, eax
@@ -350,7 +362,10 @@ user_se:
     mov [UDATA + 0x5C], eax
     ENDTRY
     mov r10, 2
+    TRY .seud
     sysenter
+.seud:
+    int USER_RET_VEC
 
 bits 32
 user_se_compat:

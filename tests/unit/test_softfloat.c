@@ -7,7 +7,9 @@
  * and exception flags must match exactly (transcendentals: within 1 ulp, only
  * IE/ZE compared).  On other hosts only the fixed known-answer tables run.
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sigaction, ucontext (x86-64 unmasked-SSE tests) */
+#endif
 #include <check.h>
 #include <inttypes.h>
 #include <stdio.h>
