@@ -40,6 +40,9 @@ void cpu_specialize(struct insn *i);
 NORETURN void cpu_raise(struct cpu *c, int vec, uint32_t err);
 NORETURN void cpu_raise_noerr(struct cpu *c, int vec);
 NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err);
+/* Exception class combination (SDM Vol.3A 6.15 table 6-5): the vector to deliver when vec is
+ * raised while delivering prev (-1 = none): vec, EXC_DF, or -1 for a triple fault. Pure. */
+int exc_combine(int prev, int vec);
 /* Run-loop side: delivers c->fault with #DF / triple-fault escalation. May raise (nested). */
 void cpu_handle_fault(struct cpu *c);
 #define raise_ud(c) cpu_raise_noerr(c, EXC_UD)

@@ -37,6 +37,15 @@ NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err)
     cpu_raise(c, EXC_PF, err);
 }
 
+int exc_combine(int prev, int vec)
+{
+    if (prev < 0) return vec;
+    bool pf_or_contrib = contributory(vec) || vec == EXC_PF;
+    if (prev == EXC_DF && pf_or_contrib) return -1; /* shutdown */
+    if ((contributory(prev) && contributory(vec)) || (prev == EXC_PF && pf_or_contrib)) return EXC_DF;
+    return vec; /* handled serially */
+}
+
 void cpu_handle_fault(struct cpu *c)
 {
     int vec = c->fault.vector;
@@ -44,21 +53,19 @@ void cpu_handle_fault(struct cpu *c)
     uint32_t err = c->fault.err;
     int prev = c->cur_exc;
 
-    if (prev >= 0) {
-        /* A fault while delivering an earlier exception (SDM Vol.3A 6.15, table 6-5). */
-        bool pf_or_contrib = contributory(vec) || vec == EXC_PF;
-        if (prev == EXC_DF && pf_or_contrib) {
-            LOG(LOG_INT | LOG_CPU_RESET, "triple fault at %04x:%016llx (vector %d during #DF)\n",
-                c->seg[SEG_CS].sel, (unsigned long long)RIP(c), vec);
-            c->cur_exc = -1;
-            c->shutdown = true;
-            return;
-        }
-        if ((contributory(prev) && contributory(vec)) || (prev == EXC_PF && pf_or_contrib)) {
-            vec = EXC_DF;
-            has_err = true;
-            err = 0;
-        }
+    /* A fault while delivering an earlier exception (SDM Vol.3A 6.15, table 6-5). */
+    int v = exc_combine(prev, vec);
+    if (v < 0) {
+        LOG(LOG_INT | LOG_CPU_RESET, "triple fault at %04x:%016llx (vector %d during #DF)\n",
+            c->seg[SEG_CS].sel, (unsigned long long)RIP(c), vec);
+        c->cur_exc = -1;
+        c->shutdown = true;
+        return;
+    }
+    if (v != vec) {
+        vec = v;
+        has_err = true;
+        err = 0;
     }
     LOG(LOG_INT, "exception %d err=%x at %04x:%016llx cr2=%llx icount=%llu\n", vec,
         has_err ? err : 0, c->seg[SEG_CS].sel, (unsigned long long)RIP(c),
