@@ -119,7 +119,6 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_stamp_val = b->stamp;
     do {
         c->cur = i;
-        c->insn_rip = RIP(c);
         RIP(c) += i->len;
         i->fn(c, i);
         i++;

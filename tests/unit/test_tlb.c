@@ -1,0 +1,230 @@
+/* Unit tests of the TLB flush operations (mmu/tlb.c) on a struct tlb filled by hand: every class
+ * (supervisor/user) and access type (R/W/X), global and non-global entries, large-page tracking
+ * and the epoch counter that invalidates block chaining.
+ *   tlb_flush_all        everything (SDM Vol.3A 4.10.4.1: MOV to CR4 changing PGE, etc.)
+ *   tlb_flush_nonglobal  MOV to CR3: non-global entries only (4.10.4.1)
+ *   tlb_flush_page       INVLPG: every entry for the page, global or not (4.10.4.1)
+ *   tlb_flush_writes     write entries only (a page became a code page)
+ */
+#include "mmu/mmu.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static unsigned long n_checks;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        n_checks++;                                                                                \
+        ck_assert_msg(cond, __VA_ARGS__);                                                          \
+    } while (0)
+
+static struct tlb *t, *ref;
+
+static void setup(void)
+{
+    t = malloc(sizeof *t);
+    ref = malloc(sizeof *ref);
+    ck_assert(t && ref);
+}
+
+static void teardown(void)
+{
+    free(t);
+    free(ref);
+}
+
+/* Linear page cached at index k of class u, type ty: distinct pages per slot, all mapping to k. */
+static uint64_t slot_page(unsigned u, unsigned ty, unsigned k)
+{
+    return ((uint64_t)(u * TLB_TYPES + ty + 1) << (12 + TLB_BITS)) | ((uint64_t)k << 12);
+}
+
+/* Fills every slot with a valid entry; global when (k + ty + u) % 3 == 0. */
+static void fill_all(void)
+{
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                uint64_t page = slot_page(u, ty, k);
+                bool global = (k + ty + u) % 3 == 0;
+                t->e[u][ty][k].tag = page;
+                t->e[u][ty][k].addend = (uintptr_t)0x7f0000000000ull + k * 0x1000 + ty * 8 + u;
+                t->info[u][ty][k] = (0x100000ull + (uint64_t)k * 0x1000) | (global ? TLBF_GLOBAL : 0);
+            }
+    t->has_large = false;
+    t->epoch = 41;
+    memcpy(ref, t, sizeof *t);
+}
+
+static bool valid(unsigned u, unsigned ty, unsigned k) { return t->e[u][ty][k].tag != TLB_INVALID; }
+
+/* A kept entry is unchanged: tag, addend and info. */
+static bool same(unsigned u, unsigned ty, unsigned k)
+{
+    return t->e[u][ty][k].tag == ref->e[u][ty][k].tag &&
+           t->e[u][ty][k].addend == ref->e[u][ty][k].addend && t->info[u][ty][k] == ref->info[u][ty][k];
+}
+
+START_TEST(test_flush_all)
+{
+    fill_all();
+    t->has_large = true;
+    tlb_flush_all(t);
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                CHECK(!valid(u, ty, k), "entry [%u][%u][%u] still valid", u, ty, k);
+                CHECK(!(t->info[u][ty][k] & TLBF_GLOBAL), "entry [%u][%u][%u] still global", u, ty, k);
+            }
+    CHECK(!t->has_large, "has_large not cleared");
+    CHECK(t->epoch == 42, "epoch %llu, want 42", (unsigned long long)t->epoch);
+    /* a lookup with any page-aligned linear address misses (TLB_INVALID has low bits set) */
+    CHECK((TLB_INVALID & 0xfff) != 0, "TLB_INVALID could match a page tag");
+    tlb_flush_all(t);
+    CHECK(t->epoch == 43, "epoch %llu after a second flush", (unsigned long long)t->epoch);
+}
+END_TEST
+
+START_TEST(test_flush_nonglobal)
+{
+    fill_all();
+    t->has_large = true;
+    tlb_flush_nonglobal(t);
+    unsigned kept = 0;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                bool global = ref->info[u][ty][k] & TLBF_GLOBAL;
+                if (global) {
+                    CHECK(same(u, ty, k), "global entry [%u][%u][%u] changed", u, ty, k);
+                    kept++;
+                } else {
+                    CHECK(!valid(u, ty, k), "non-global entry [%u][%u][%u] kept", u, ty, k);
+                }
+            }
+    CHECK(kept == (2 * TLB_TYPES * TLB_SIZE + 2) / 3, "kept %u", kept);
+    CHECK(t->epoch == 42, "epoch %llu, want 42", (unsigned long long)t->epoch);
+    /* entries already invalid stay invalid, even with a stale global flag */
+    tlb_flush_all(t);
+    t->info[0][TLB_R][5] = TLBF_GLOBAL;
+    tlb_flush_nonglobal(t);
+    CHECK(!valid(0, TLB_R, 5), "invalid entry became valid");
+    CHECK(t->epoch == 44, "epoch %llu, want 44", (unsigned long long)t->epoch);
+}
+END_TEST
+
+/* INVLPG on a page cached in some slots at its index; other pages at the same index (aliases) and
+ * at other indices stay. The offset within the page does not matter. */
+struct pcase {
+    uint64_t page;
+    uint64_t offset;
+};
+static const struct pcase pcases[] = {
+    {0x0000000000000000ull, 0},
+    {0x0000000000001000ull, 0xfff},
+    {0x00000000fffff000ull, 0x123},
+    {0x00007ffffffff000ull, 0x800},
+    {0xffff800000042000ull, 0x001},
+    {0xfffffffffffff000ull, 0xffe},
+    {0x0000000012345000ull, 0x678},
+};
+
+START_TEST(test_flush_page)
+{
+    const struct pcase *pc = &pcases[_i];
+    fill_all();
+    unsigned k = (pc->page >> 12) & TLB_MASK;
+    uint64_t alias = pc->page ^ (1ull << (12 + TLB_BITS)); /* same index, other page */
+    /* slot (u, ty) holds: the page for ty != TLB_X or u == 0, its alias otherwise; the page's
+     * user R entry is global */
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++) {
+            bool mine = ty != TLB_X || u == 0;
+            t->e[u][ty][k].tag = mine ? pc->page : alias;
+            t->info[u][ty][k] = (u == 1 && ty == TLB_R) ? TLBF_GLOBAL | 0x5000 : 0x5000;
+        }
+    memcpy(ref, t, sizeof *t);
+    tlb_flush_page(t, pc->page | pc->offset);
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned kk = 0; kk < TLB_SIZE; kk++) {
+                bool mine = kk == k && (ty != TLB_X || u == 0);
+                if (mine)
+                    CHECK(!valid(u, ty, kk), "page %#llx: entry [%u][%u][%u] kept",
+                          (unsigned long long)pc->page, u, ty, kk);
+                else
+                    CHECK(same(u, ty, kk), "page %#llx: entry [%u][%u][%u] (tag %#llx) changed",
+                          (unsigned long long)pc->page, u, ty, kk,
+                          (unsigned long long)ref->e[u][ty][kk].tag);
+            }
+    CHECK(t->epoch == 42, "epoch %llu, want 42", (unsigned long long)t->epoch);
+    CHECK(!t->has_large, "has_large set");
+}
+END_TEST
+
+/* With a large page cached, its 4 KiB pieces may sit anywhere: INVLPG flushes everything. */
+START_TEST(test_flush_page_large)
+{
+    fill_all();
+    t->has_large = true;
+    tlb_flush_page(t, 0x200000);
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++)
+                CHECK(!valid(u, ty, k), "large: entry [%u][%u][%u] kept", u, ty, k);
+    CHECK(!t->has_large, "has_large kept after the full flush");
+    CHECK(t->epoch > 41, "epoch not bumped");
+    /* after that, a page flush is precise again */
+    fill_all();
+    tlb_flush_page(t, slot_page(0, TLB_R, 7));
+    CHECK(!valid(0, TLB_R, 7), "page not flushed");
+    CHECK(same(1, TLB_R, 7) && same(0, TLB_W, 7) && same(0, TLB_R, 8), "neighbours flushed");
+}
+END_TEST
+
+/* Dropping write translations keeps reads and fetches (both classes), global or not. The epoch is
+ * not required to change: chained blocks depend on fetch translations only. */
+START_TEST(test_flush_writes)
+{
+    fill_all();
+    t->has_large = true;
+    tlb_flush_writes(t);
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                if (ty == TLB_W)
+                    CHECK(!valid(u, ty, k), "write entry [%u][%u] kept", u, k);
+                else
+                    CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
+            }
+    CHECK(t->has_large, "has_large cleared by a write flush");
+    CHECK(t->epoch >= 41, "epoch went backwards");
+}
+END_TEST
+
+static Suite *tlb_suite(void)
+{
+    Suite *s = suite_create("tlb");
+    TCase *tc = tcase_create("flush");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_test(tc, test_flush_all);
+    tcase_add_test(tc, test_flush_nonglobal);
+    tcase_add_loop_test(tc, test_flush_page, 0, sizeof pcases / sizeof pcases[0]);
+    tcase_add_test(tc, test_flush_page_large);
+    tcase_add_test(tc, test_flush_writes);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(tlb_suite());
+    srunner_set_fork_status(sr, CK_NOFORK); /* checks are counted across tests */
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    printf("tlb: %lu checks\n", n_checks);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
