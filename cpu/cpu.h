@@ -190,6 +190,7 @@ struct cpu {
 
     /* ---- cold ---- */
     uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;
+    uint64_t pdpte[4]; /* PAE PDPTE registers (SDM Vol.3A 4.4.1) */
     uint64_t dr[8];
     struct dtr gdtr, idtr;
     struct seg ldtr, tr;
@@ -202,7 +203,7 @@ struct cpu {
     union xmm xmm[16] __attribute__((aligned(64)));
 
     /* debug registers: armed data breakpoints and the ones hit by the current instruction */
-    uint8_t dbp_count, dbp_hit;
+    uint8_t dbp_count, dbp_hit, dbp_pending;
     /* event delivery state */
     int cur_exc;       /* vector being delivered (for #DF escalation), -1 when none */
     uint64_t a20_mask;

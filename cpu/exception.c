@@ -16,10 +16,14 @@ static bool vector_has_error(int vec)
     }
 }
 
+/* SDM Vol.3A 6.15, table 6-4: contributory exceptions (including #CP, vector 21) */
 static bool contributory(int vec)
 {
-    return vec == EXC_DE || vec == EXC_TS || vec == EXC_NP || vec == EXC_SS || vec == EXC_GP;
+    return vec == EXC_DE || vec == EXC_TS || vec == EXC_NP || vec == EXC_SS || vec == EXC_GP ||
+           vec == EXC_CP;
 }
+/* ... and the page-fault class: #PF and #VE (vector 20) */
+static bool pf_class(int vec) { return vec == EXC_PF || vec == EXC_VE; }
 
 NORETURN void cpu_raise(struct cpu *c, int vec, uint32_t err)
 {
@@ -40,9 +44,9 @@ NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err)
 int exc_combine(int prev, int vec)
 {
     if (prev < 0) return vec;
-    bool pf_or_contrib = contributory(vec) || vec == EXC_PF;
+    bool pf_or_contrib = contributory(vec) || pf_class(vec);
     if (prev == EXC_DF && pf_or_contrib) return -1; /* shutdown */
-    if ((contributory(prev) && contributory(vec)) || (prev == EXC_PF && pf_or_contrib)) return EXC_DF;
+    if ((contributory(prev) && contributory(vec)) || (pf_class(prev) && pf_or_contrib)) return EXC_DF;
     return vec; /* handled serially */
 }
 

@@ -119,6 +119,7 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_stamp_val = b->stamp;
     do {
         c->cur = i;
+        c->insn_rip = RIP(c);
         RIP(c) += i->len;
         i->fn(c, i);
         i++;
@@ -283,6 +284,15 @@ static void step_one(struct cpu *c)
     if (rf) c->rflags &= ~FL_RF; /* RF is cleared once an instruction completes */
     uint32_t hits = c->dbp_hit;
     c->dbp_hit = 0;
+    /* MOV SS and POP SS hold debug traps until after the next instruction (SDM Vol.3A 6.8.3) */
+    unsigned op = c->cur ? c->cur->op : OP_INVALID;
+    if ((op == OP_mov_SwEw2 || op == OP_pop_SS) && (c->pending & PEND_INHIBIT)) {
+        c->dbp_pending |= hits;
+        if (tf) c->pending |= PEND_TF;
+        return;
+    }
+    hits |= c->dbp_pending;
+    c->dbp_pending = 0;
     if (tf || hits) {
         c->dr[6] = (c->dr[6] & ~0xfull) | hits | (tf ? 1ull << 14 : 0); /* B0-B3, BS */
         c->insn_rip = RIP(c);

@@ -2,6 +2,7 @@
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "cpu/icache.h"
+#include "mmu/memmap.h"
 
 void cpu_tlb_flush(struct cpu *c, bool global)
 {
@@ -25,6 +26,20 @@ static uint64_t cr4_valid(const struct cpu *c)
     return v;
 }
 
+/* PAE paging keeps the four PDPTEs in registers, loaded when CR3 is written or when a CR0/CR4
+ * write changes the paging mode bits while PAE paging is (or becomes) active; a present PDPTE with
+ * reserved bits makes the write fail with #GP(0) (SDM Vol.3A 4.4.1). Returns false on failure,
+ * leaving the registers unchanged. */
+static bool load_pdptes(struct cpu *c, uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+    if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || (c->efer & EFER_LME)) return true;
+    uint64_t p[4];
+    for (unsigned k = 0; k < 4; k++) p[k] = phys_read(c->mem, ((cr3 & 0xffffffe0ull) + 8 * k) & c->a20_mask, 8);
+    if (!mmu_pdptes_valid(p, c->model->maxphys)) return false;
+    for (unsigned k = 0; k < 4; k++) c->pdpte[k] = p[k];
+    return true;
+}
+
 void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
 {
     switch (n) {
@@ -37,6 +52,8 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
         if ((v & CR0_PG) && !(v & CR0_PE)) raise_gp(c, 0);
         if ((v & CR0_NW) && !(v & CR0_CD)) raise_gp(c, 0);
         uint64_t old = c->cr0;
+        if (((old ^ v) & (CR0_PG | CR0_CD | CR0_NW)) && !load_pdptes(c, v, c->cr3, c->cr4))
+            raise_gp(c, 0);
         if ((v & CR0_PG) && !(old & CR0_PG) && (c->efer & EFER_LME)) {
             /* Activating IA-32e mode (SDM Vol.3A 10.8.5): CR4.PAE required, CS.L must be 0 */
             if (!(c->cr4 & CR4_PAE)) raise_gp(c, 0);
@@ -62,6 +79,7 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
             if (v >> c->model->maxphys) raise_gp(c, 0);
         } else {
             v &= 0xffffffffull;
+            if (!load_pdptes(c, c->cr0, v, c->cr4)) raise_gp(c, 0);
         }
         c->cr3 = v;
         cpu_tlb_flush(c, false);
@@ -70,6 +88,8 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
         uint64_t old = c->cr4;
         if (v & ~cr4_valid(c)) raise_gp(c, 0);
         if ((c->efer & EFER_LMA) && !(v & CR4_PAE)) raise_gp(c, 0);
+        if (((old ^ v) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP | CR4_SMAP)) && !load_pdptes(c, c->cr0, c->cr3, v))
+            raise_gp(c, 0);
         c->cr4 = v;
         if ((old ^ v) & (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP | CR4_SMAP | CR4_PCIDE))
             cpu_tlb_flush(c, true);

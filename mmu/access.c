@@ -48,6 +48,7 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
             .pge = (c->cr4 & CR4_PGE) != 0,
             .ac = (c->rflags & FL_AC) != 0,
             .maxphys = 40,
+            .pdpte = pm == PG_PAE ? c->pdpte : NULL,
         };
         struct walk_mem wm = {c->mem, walk_read, walk_write};
         struct walk_result r;
@@ -139,7 +140,8 @@ void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
     unsigned acc = ACC_WRITE | (c->tlb_user ? ACC_USER : 0);
     translate(c, lin, acc, -1);
     uint64_t last = (lin + size - 1) & c->lin_mask;
-    if ((last >> 12) != (lin >> 12)) translate(c, last, acc, -1);
+    /* a fault on the second page reports that page's first byte in CR2 */
+    if ((last >> 12) != (lin >> 12)) translate(c, last & ~0xfffull, acc, -1);
 }
 
 uint64_t sys_read(struct cpu *c, uint64_t lin, unsigned size)

@@ -27,7 +27,8 @@ struct tlb {
     /* cold side info per entry: guest-physical page | TLBF_* flags */
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
     bool has_large;  /* a large page was cached since the last full flush */
-    uint64_t epoch;  /* bumped by every flush and mode change: invalidates block chaining */
+    uint64_t epoch;  /* bumped by flushes of fetch translations and by mode changes: invalidates
+                      * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone) */
 };
 #define TLBF_GLOBAL 1ull
 
@@ -52,7 +53,11 @@ struct walk_params {
     uint64_t cr3;
     bool wp, nxe, pse, smep, smap, pge, ac; /* CR0.WP, EFER.NXE, CR4.PSE/SMEP/SMAP/PGE, RFLAGS.AC */
     uint8_t maxphys;                        /* physical address width */
+    const uint64_t *pdpte;                  /* PAE: the 4 PDPTE registers (NULL: read the PDPT) */
 };
+/* PAE: true when the 4 PDPTEs read from memory have no reserved bits set in present entries
+ * (SDM Vol.3A 4.4.1, table 4-8). */
+bool mmu_pdptes_valid(const uint64_t pdpte[4], uint8_t maxphys);
 
 struct walk_result {
     uint64_t gpa;       /* translated physical address */

@@ -33,8 +33,10 @@ bool mmu_walk(const struct walk_params *p, const struct walk_mem *m, uint64_t li
               struct walk_result *r, uint32_t *pf_err)
 {
     uint64_t addr_mask = ((1ull << p->maxphys) - 1) & ~0xfffull;
-    /* reserved physical-address bits above MAXPHYADDR, and bits 62:52 are ignored (not reserved) */
-    uint64_t rsvd_hi = ((1ull << 52) - 1) & ~((1ull << p->maxphys) - 1);
+    /* Reserved physical-address bits: above MAXPHYADDR up to bit 51 for 4-level paging, where
+     * bits 62:52 are ignored (SDM Vol.3A tables 4-14..4-19); up to bit 62 for PAE paging
+     * (tables 4-8..4-11). */
+    uint64_t rsvd_hi = ((p->mode == PG_PAE ? 1ull << 63 : 1ull << 52) - 1) & ~((1ull << p->maxphys) - 1);
     uint64_t entries[5], entry_addr[5];
     unsigned levels = 0;
     bool rw = true, us = true, nx = false;
@@ -73,8 +75,10 @@ bool mmu_walk(const struct walk_params *p, const struct walk_mem *m, uint64_t li
         uint64_t table;
         int level;
         if (p->mode == PG_PAE) {
-            uint64_t pdpte_addr = (p->cr3 & 0xffffffe0ull) + ((lin >> 30) & 3) * 8;
-            uint64_t pdpte = m->read(m->opaque, pdpte_addr, 8);
+            /* The PDPTE registers, loaded at MOV CR3/CR0/CR4 time (SDM Vol.3A 4.4.1); when the
+             * caller has none, the PDPT in memory. */
+            uint64_t pdpte = p->pdpte ? p->pdpte[(lin >> 30) & 3]
+                                      : m->read(m->opaque, (p->cr3 & 0xffffffe0ull) + ((lin >> 30) & 3) * 8, 8);
             if (!(pdpte & PTE_P)) goto not_present;
             /* PDPTE reserved bits (SDM Vol.3A 4.4.1, table 4-8): 2:1, 8:5, above MAXPHYADDR */
             if ((pdpte & 0x1e6) || (pdpte & rsvd_hi) || (pdpte & PTE_NX)) goto reserved;
@@ -156,4 +160,12 @@ reserved:
 protection:
     *pf_err = fault_code(p, acc, PF_P);
     return false;
+}
+
+bool mmu_pdptes_valid(const uint64_t pdpte[4], uint8_t maxphys)
+{
+    uint64_t rsvd = 0x1e6ull | ~((1ull << maxphys) - 1); /* bits 2:1, 8:5, and above MAXPHYADDR */
+    for (unsigned k = 0; k < 4; k++)
+        if ((pdpte[k] & PTE_P) && (pdpte[k] & rsvd)) return false;
+    return true;
 }

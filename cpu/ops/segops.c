@@ -28,10 +28,17 @@ HANDLER(push_sreg)
     unsigned n = 1u << i->osz;
     uint64_t m = stack_mask(c);
     uint64_t sp = (c->gpr[4] - n) & m;
-    /* SDM Vol.2 PUSH: with a 32/64-bit operand size, recent Intel processors do a 16-bit move
-     * and leave the rest of the slot unmodified */
-    if (n > 2) cpu_probe_write(c, SEG_SS, sp, n);
-    wr16(c, SEG_SS, sp, c->seg[s].sel);
+    /* SDM Vol.2 PUSH allows either a zero-extended push or a 16-bit move for a 32/64-bit operand
+     * size. Measured on the Intel host (tests/diff/FINDINGS.md F4): with a 64-bit operand size
+     * the selector is written zero-extended to 8 bytes; with a 32-bit operand size (compatibility
+     * mode, PUSH CS/SS/DS/ES/FS/GS) it is a 16-bit move that leaves bytes 2..3 of the slot
+     * unmodified. */
+    if (n == 8) {
+        wr64(c, SEG_SS, sp, c->seg[s].sel);
+    } else {
+        if (n > 2) cpu_probe_write(c, SEG_SS, sp, n);
+        wr16(c, SEG_SS, sp, c->seg[s].sel);
+    }
     c->gpr[4] = (c->gpr[4] & ~m) | sp;
 }
 
@@ -197,7 +204,14 @@ static void lldt_ltr(struct cpu *c, const struct insn *i, uint16_t sel)
     }
 }
 
-HANDLER(lldt_ltr_m) { lldt_ltr(c, i, rd16(c, i->seg, ea(c, i))); }
+/* The CPL check comes before the memory operand is read: at CPL 3 an operand in a not-present
+ * page gives #GP(0), not #PF (SDM Vol.2 LLDT/LTR: "#GP(0) if the current privilege level is not
+ * 0"; measured on the Intel host: tests/diff/FINDINGS.md F2). */
+HANDLER(lldt_ltr_m)
+{
+    if (c->cpl != 0) raise_gp(c, 0);
+    lldt_ltr(c, i, rd16(c, i->seg, ea(c, i)));
+}
 HANDLER(lldt_ltr_r) { lldt_ltr(c, i, (uint16_t)c->gpr[i->rm]); }
 
 /* ---- VERR/VERW (SDM Vol.2) ---- */

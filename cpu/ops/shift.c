@@ -6,7 +6,8 @@
  * we reproduce what Intel hardware produces (checked on a Xeon host):
  *   - OF (defined only for a count of 1) is, for every nonzero count, the OF of the FIRST 1-bit
  *     step: SHL/SAL and ROL/RCL: MSB(src) ^ MSB-1(src); SHR: MSB(src); SAR: 0;
- *     ROR: MSB(src) ^ LSB(src); RCR: MSB(src) ^ CF(in).
+ *     ROR: MSB(src) ^ LSB(src); RCR: MSB(src) ^ CF(in). Exception: ROL/ROR of a register
+ *     with an imm8 count whose masked value is > 1 leave OF unchanged (tests/diff/FINDINGS.md F5).
  *   - SHL/SHR/SAR, count != 0: SF/ZF/PF from the result, AF = 0, CF = last bit shifted out
  *     (0 when the count exceeds the operand width).
  *   - ROL/ROR/RCL/RCR: only CF and OF change (AF/SF/ZF/PF kept). RCL/RCR whose count MOD 9/17
@@ -30,8 +31,10 @@ static inline uint32_t szp_flags(uint64_t r, unsigned sz)
 }
 
 /* Performs the operation on v (zero-extended, 2^sz bytes) with a nonzero masked count and
- * updates the flags. Never raises. */
-static uint64_t shift_calc(struct cpu *c, unsigned op, unsigned sz, uint64_t v, unsigned count)
+ * updates the flags. imm_reg: register destination with an immediate count (C0/C1 /r with
+ * mod = 3). Never raises. */
+static uint64_t shift_calc(struct cpu *c, unsigned op, unsigned sz, uint64_t v, unsigned count,
+                           bool imm_reg)
 {
     const unsigned bits = 8u << sz;
     const uint64_t m = sz_mask(sz);
@@ -105,6 +108,13 @@ static uint64_t shift_calc(struct cpu *c, unsigned op, unsigned sz, uint64_t v, 
     return r;
 
 rot_flags: /* rotates change only CF and OF */
+    if (imm_reg && count > 1 && (op == SH_ROL || op == SH_ROR)) {
+        /* ROL/ROR reg, imm8 with a masked count > 1: OF (undefined, SDM Vol.2 ROL/ROR) is left
+         * unchanged (measured on the Intel host: tests/diff/FINDINGS.md F5). The memory forms,
+         * the CL forms and RCL/RCR set the first step's OF. */
+        set_arith_flags(c, (flags_arith(c) & ~FL_CF) | (uint32_t)cf);
+        return r;
+    }
     set_arith_flags(c, (flags_arith(c) & ~(FL_CF | FL_OF)) | (uint32_t)cf | (of ? FL_OF : 0));
     return r;
 }
@@ -140,40 +150,40 @@ static inline void lin_wrv(struct cpu *c, uint64_t lin, unsigned sz, uint64_t v)
     }
 }
 
-static void shift_mem(struct cpu *c, const struct insn *i, unsigned sz, uint64_t cnt)
+static void shift_mem(struct cpu *c, const struct insn *i, unsigned sz, uint64_t cnt, bool imm_reg)
 {
     uint64_t lin = rmw_lin(c, i, sz);
     uint64_t v = lin_rdv(c, lin, sz);
     unsigned n = mask_count(sz, cnt);
-    if (n) v = shift_calc(c, i->reg & 7, sz, v, n);
+    if (n) v = shift_calc(c, i->reg & 7, sz, v, n, imm_reg);
     lin_wrv(c, lin, sz, v);
 }
 
-static void shift_reg8(struct cpu *c, const struct insn *i, uint64_t cnt)
+static void shift_reg8(struct cpu *c, const struct insn *i, uint64_t cnt, bool imm_reg)
 {
     unsigned n = mask_count(0, cnt);
     if (!n) return;
-    set_r8(c, i->rm, i->pfx, (uint8_t)shift_calc(c, i->reg & 7, 0, get_r8(c, i->rm, i->pfx), n));
+    set_r8(c, i->rm, i->pfx, (uint8_t)shift_calc(c, i->reg & 7, 0, get_r8(c, i->rm, i->pfx), n, imm_reg));
 }
 
-static void shift_regv(struct cpu *c, const struct insn *i, uint64_t cnt)
+static void shift_regv(struct cpu *c, const struct insn *i, uint64_t cnt, bool imm_reg)
 {
     unsigned sz = i->osz;
     uint64_t v = get_reg(c, i->rm, sz);
     unsigned n = mask_count(sz, cnt);
-    if (n) v = shift_calc(c, i->reg & 7, sz, v, n);
+    if (n) v = shift_calc(c, i->reg & 7, sz, v, n, imm_reg);
     set_reg(c, i->rm, sz, v);
 }
 
-HANDLER(shift_EbIb_m) { shift_mem(c, i, 0, i->imm); }
-HANDLER(shift_EbIb_r) { shift_reg8(c, i, i->imm); }
-HANDLER(shift_EvIb_m) { shift_mem(c, i, i->osz, i->imm); }
-HANDLER(shift_EvIb_r) { shift_regv(c, i, i->imm); }
-HANDLER(shift_Eb1_m) { shift_mem(c, i, 0, 1); }
-HANDLER(shift_Eb1_r) { shift_reg8(c, i, 1); }
-HANDLER(shift_Ev1_m) { shift_mem(c, i, i->osz, 1); }
-HANDLER(shift_Ev1_r) { shift_regv(c, i, 1); }
-HANDLER(shift_EbCL_m) { shift_mem(c, i, 0, c->gpr[1]); }
-HANDLER(shift_EbCL_r) { shift_reg8(c, i, c->gpr[1]); }
-HANDLER(shift_EvCL_m) { shift_mem(c, i, i->osz, c->gpr[1]); }
-HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1]); }
+HANDLER(shift_EbIb_m) { shift_mem(c, i, 0, i->imm, false); }
+HANDLER(shift_EbIb_r) { shift_reg8(c, i, i->imm, true); }
+HANDLER(shift_EvIb_m) { shift_mem(c, i, i->osz, i->imm, false); }
+HANDLER(shift_EvIb_r) { shift_regv(c, i, i->imm, true); }
+HANDLER(shift_Eb1_m) { shift_mem(c, i, 0, 1, false); }
+HANDLER(shift_Eb1_r) { shift_reg8(c, i, 1, false); }
+HANDLER(shift_Ev1_m) { shift_mem(c, i, i->osz, 1, false); }
+HANDLER(shift_Ev1_r) { shift_regv(c, i, 1, false); }
+HANDLER(shift_EbCL_m) { shift_mem(c, i, 0, c->gpr[1], false); }
+HANDLER(shift_EbCL_r) { shift_reg8(c, i, c->gpr[1], false); }
+HANDLER(shift_EvCL_m) { shift_mem(c, i, i->osz, c->gpr[1], false); }
+HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1], false); }

@@ -191,25 +191,26 @@ static inline void lods_one(struct cpu *c, const struct insn *i, unsigned sz, in
     aadd(c, 6, i->asz, step);
 }
 
-/* CMPS: SRC1 (seg:rSI) - SRC2 (ES:rDI); SCAS: rAX - ES:rDI. Flags as SUB. Returns ZF. */
-static inline bool cmps_one(struct cpu *c, const struct insn *i, unsigned sz, int64_t step)
+/* CMPS: SRC1 (seg:rSI) - SRC2 (ES:rDI); SCAS: rAX - ES:rDI. Flags as SUB: the caller sets them
+ * from *r and *b (see HANDLER(cmps) for when). Returns ZF. */
+static inline bool cmps_one(struct cpu *c, const struct insn *i, unsigned sz, int64_t step,
+                            uint64_t *r, uint64_t *b)
 {
     uint64_t a = rdv(c, i->seg, areg(c, 6, i->asz), sz);
-    uint64_t b = rdv(c, SEG_ES, areg(c, 7, i->asz), sz);
-    uint64_t r = (a - b) & sz_mask(sz);
-    set_flags(c, CC_SUB, sz, r, b, 0);
+    *b = rdv(c, SEG_ES, areg(c, 7, i->asz), sz);
+    *r = (a - *b) & sz_mask(sz);
     aadd(c, 6, i->asz, step);
     aadd(c, 7, i->asz, step);
-    return r == 0;
+    return *r == 0;
 }
 
-static inline bool scas_one(struct cpu *c, const struct insn *i, unsigned sz, int64_t step)
+static inline bool scas_one(struct cpu *c, const struct insn *i, unsigned sz, int64_t step,
+                            uint64_t *r, uint64_t *b)
 {
-    uint64_t b = rdv(c, SEG_ES, areg(c, 7, i->asz), sz);
-    uint64_t r = (c->gpr[0] - b) & sz_mask(sz);
-    set_flags(c, CC_SUB, sz, r, b, 0);
+    *b = rdv(c, SEG_ES, areg(c, 7, i->asz), sz);
+    *r = (c->gpr[0] - *b) & sz_mask(sz);
     aadd(c, 7, i->asz, step);
-    return r == 0;
+    return *r == 0;
 }
 
 /* INS: the I/O permission check comes first (SDM Vol.2 INS); the destination is checked for a
@@ -309,47 +310,67 @@ HANDLER(lods)
     }
 }
 
-/* REPE (F3) repeats while equal (ZF = 1), REPNE (F2) while not equal (SDM Vol.2 REP). */
+/* REPE (F3) repeats while equal (ZF = 1), REPNE (F2) while not equal (SDM Vol.2 REP).
+ * RFLAGS: when an iteration faults, the fault frame holds the flags from before this execution
+ * of the instruction, not those of the last completed compare (measured on the Intel host:
+ * tests/diff/FINDINGS.md F6). So the flags of the last compare are committed only when the
+ * execution ends normally: count exhausted, condition met, or suspended between iterations (an
+ * interrupted instruction resumes with the flags of its completed iterations). */
 HANDLER(cmps)
 {
     unsigned sz = elem_sz(i);
     int64_t step = elem_step(c, sz);
+    uint64_t r = 0, b = 0;
     if (!is_rep(i)) {
-        cmps_one(c, i, sz, step);
+        cmps_one(c, i, sz, step, &r, &b);
+        set_flags(c, CC_SUB, sz, r, b, 0);
         return;
     }
     bool while_eq = (i->pfx & PFX_REP) != 0;
     uint64_t cnt = rep_begin(c, i, false, false);
-    for (uint64_t done = 0; cnt; done++) {
+    uint64_t done;
+    for (done = 0; cnt; done++) {
         if (done >= REP_CHUNK || (done && rep_yield(c))) {
             rep_suspend(c);
-            return;
+            break;
         }
-        bool zf = cmps_one(c, i, sz, step);
+        bool zf = cmps_one(c, i, sz, step, &r, &b);
         set_reg(c, 1, i->asz, --cnt);
-        if (zf != while_eq) break;
+        if (zf != while_eq) {
+            done++;
+            break;
+        }
     }
+    if (done) set_flags(c, CC_SUB, sz, r, b, 0);
 }
 
+/* RFLAGS on a fault: as for CMPS (tests/diff/FINDINGS.md F6). */
 HANDLER(scas)
 {
     unsigned sz = elem_sz(i);
     int64_t step = elem_step(c, sz);
+    uint64_t r = 0, b = 0;
     if (!is_rep(i)) {
-        scas_one(c, i, sz, step);
+        scas_one(c, i, sz, step, &r, &b);
+        set_flags(c, CC_SUB, sz, r, b, 0);
         return;
     }
     bool while_eq = (i->pfx & PFX_REP) != 0;
     uint64_t cnt = rep_begin(c, i, false, false);
-    for (uint64_t done = 0; cnt; done++) {
+    uint64_t done;
+    for (done = 0; cnt; done++) {
         if (done >= REP_CHUNK || (done && rep_yield(c))) {
             rep_suspend(c);
-            return;
+            break;
         }
-        bool zf = scas_one(c, i, sz, step);
+        bool zf = scas_one(c, i, sz, step, &r, &b);
         set_reg(c, 1, i->asz, --cnt);
-        if (zf != while_eq) break;
+        if (zf != while_eq) {
+            done++;
+            break;
+        }
     }
+    if (done) set_flags(c, CC_SUB, sz, r, b, 0);
 }
 
 /* INS/OUTS: the operand size is 16 or 32 bits (REX.W does not make it 64; SDM Vol.2 INS). */
@@ -357,6 +378,15 @@ static inline unsigned io_elem_sz(const struct insn *i)
 {
     unsigned sz = elem_sz(i);
     return sz > 2 ? 2 : sz;
+}
+
+/* REP INS/OUTS: the I/O permission check comes before the count test and before any register
+ * changes, so a count of 0 still raises #GP and a 67-prefixed instruction that faults leaves
+ * RCX[63:32] unchanged (SDM Vol.2 INS/OUTS: the Operation section checks the I/O permission first;
+ * measured on the Intel host: tests/diff/FINDINGS.md F3). */
+static inline void io_rep_check(struct cpu *c, unsigned sz)
+{
+    cpu_check_io(c, (uint16_t)c->gpr[2], 1u << sz);
 }
 
 HANDLER(ins)
@@ -367,6 +397,7 @@ HANDLER(ins)
         ins_one(c, i, sz, step);
         return;
     }
+    io_rep_check(c, sz);
     uint64_t cnt = rep_begin(c, i, false, false);
     for (uint64_t done = 0; cnt; done++) {
         if (done >= REP_CHUNK || (done && rep_yield(c))) {
@@ -386,6 +417,7 @@ HANDLER(outs)
         outs_one(c, i, sz, step);
         return;
     }
+    io_rep_check(c, sz);
     uint64_t cnt = rep_begin(c, i, false, false);
     for (uint64_t done = 0; cnt; done++) {
         if (done >= REP_CHUNK || (done && rep_yield(c))) {

@@ -89,7 +89,11 @@ static void lmsw(struct cpu *c, uint16_t v)
     uint64_t cr0 = (c->cr0 & ~0xeull) | (v & 0xf) | (c->cr0 & CR0_PE);
     cpu_write_cr(c, 0, cr0);
 }
-HANDLER(lmsw_m) { lmsw(c, rd16(c, i->seg, ea(c, i))); }
+HANDLER(lmsw_m)
+{
+    require_cpl0(c); /* the privilege check comes before the memory operand is read */
+    lmsw(c, rd16(c, i->seg, ea(c, i)));
+}
 HANDLER(lmsw_r) { lmsw(c, (uint16_t)c->gpr[i->rm]); }
 
 HANDLER(invlpg)

@@ -128,6 +128,9 @@ struct vec_op {
 /* Table entry helpers: an MMX+XMM pair (OP_<name>_mm, OP_<name>_x), an XMM-only form, and an XMM
  * form with a smaller / unaligned memory operand. */
 #define VPAIR(name, k) [OP_##name##_mm] = {k, 8, 0}, [OP_##name##_x] = {k, 16, 1}
+/* A pair whose MMX form reads only m32 (PUNPCKLBW/PUNPCKLWD/PUNPCKLDQ mm, mm/m32, SDM Vol.2;
+ * measured on Intel host, see tests/diff/FINDINGS.md F7); the XMM form reads m128. */
+#define VPAIR_MM32(name, k) [OP_##name##_mm] = {k, 4, 0}, [OP_##name##_x] = {k, 16, 1}
 #define VX(name, k) [OP_##name] = {k, 16, 1}
 #define VXM(name, k, msz) [OP_##name] = {k, msz, 0}
 
@@ -145,7 +148,9 @@ struct vec_op {
     HANDLER(tag##_mm_m)                                                                            \
     {                                                                                              \
         mmx_check_mf(c);                                                                           \
-        union xmm s = {.q = {rd64(c, i->seg, ea(c, i)), 0}};                                       \
+        /* m64, or m32 for PUNPCKLBW/WD/DQ mm, mm/m32 (SDM Vol.2 PUNPCKLBW...) */                 \
+        uint64_t off_ = ea(c, i);                                                                  \
+        union xmm s = {.q = {table[i->op].msz == 4 ? rd32(c, i->seg, off_) : rd64(c, i->seg, off_), 0}}; \
         union xmm d = {.q = {mm_get(c, i->reg), 0}};                                               \
         table[i->op].fn(c, &d, &s, 8, (unsigned)i->imm);                                           \
         mmx_enter(c);                                                                              \

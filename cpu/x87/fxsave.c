@@ -14,13 +14,26 @@
 #define XFEATURE_X87 1ull
 #define XFEATURE_SSE 2ull
 
-static void check_align(struct cpu *c, const struct insn *i, uint64_t off, unsigned a)
+static void check_align(struct cpu *c, const struct insn *i, uint64_t off, unsigned a, unsigned size,
+                        unsigned need)
 {
+    /* The segment checks (limit, type, canonical form: #SS(0) through SS, else #GP(0)) come before
+     * the alignment check (measured on Intel host, see tests/diff/FINDINGS.md F15) */
+    seg_lin(c, i->seg, off, size, need);
     /* SDM Vol.2 FXSAVE/XSAVE: #GP(0) when the operand is not aligned, regardless of segment */
     if ((c->seg[i->seg].eff_base + off) & (a - 1)) raise_gp(c, 0);
 }
 
 static uint64_t add(const struct insn *i, uint64_t off, unsigned n) { return (off + n) & sz_mask(i->asz); }
+
+/* FXSAVE/FXRSTOR touch the last byte of the 512-byte area first: when the area is split across a
+ * page that is not present, #PF reports CR2 = the last byte (measured on Intel host, see
+ * tests/diff/FINDINGS.md F16; the SDM does not specify the order). May raise. */
+static void probe_last(struct cpu *c, const struct insn *i, uint64_t off, bool write)
+{
+    uint64_t lin = seg_lin(c, i->seg, add(i, off, 511), 1, write ? SEG_OK_W : SEG_OK_R);
+    mmu_translate(c, lin, (write ? ACC_WRITE : 0) | (c->tlb_user ? ACC_USER : 0));
+}
 
 /* x87 part of the legacy area: bytes 0..23 and 32..159. */
 static void save_x87(struct cpu *c, const struct insn *i, uint64_t off)
@@ -128,8 +141,10 @@ static void load_x87(struct cpu *c, const struct legacy_img *m)
     c->fpu.fcs = m->fcs;
     c->fpu.fds = m->fds;
     x87_load_tags(c, tw);
-    c->fpu.fcw = m->fcw;
-    x87_update_es(c); /* Intel processors derive ES/B from the loaded flags and masks */
+    /* reserved FCW bits are masked as for FLDCW (measured on Intel host, see
+     * tests/diff/FINDINGS.md F15; SDM Vol.1 8.1.5); Intel processors derive ES/B from the loaded
+     * flags and masks */
+    x87_load_fcw(c, m->fcw);
 }
 
 static void load_xmm(struct cpu *c, const struct legacy_img *m)
@@ -151,7 +166,8 @@ static void init_x87(struct cpu *c)
 HANDLER(x87_fxsave)
 {
     uint64_t off = ea(c, i);
-    check_align(c, i, off, 16);
+    check_align(c, i, off, 16, 512, SEG_OK_W);
+    probe_last(c, i, off, true);
     cpu_probe_write(c, i->seg, off, 512);
     save_x87(c, i, off);
     /* Intel processors save MXCSR and XMM even with CR4.OSFXSR clear (implementation dependent,
@@ -163,7 +179,8 @@ HANDLER(x87_fxsave)
 HANDLER(x87_fxrstor)
 {
     uint64_t off = ea(c, i);
-    check_align(c, i, off, 16);
+    check_align(c, i, off, 16, 512, SEG_OK_R);
+    probe_last(c, i, off, false);
     struct legacy_img m;
     read_x87(c, i, off, &m);
     m.mxcsr = rd32(c, i->seg, add(i, off, 24));
@@ -182,7 +199,7 @@ static uint64_t xsave_begin(struct cpu *c, const struct insn *i)
     if (!(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
     if (c->cr0 & CR0_TS) cpu_raise_noerr(c, EXC_NM);
     uint64_t off = ea(c, i);
-    check_align(c, i, off, 64);
+    check_align(c, i, off, 64, 576, 0);
     return off;
 }
 

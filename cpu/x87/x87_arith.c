@@ -197,7 +197,7 @@ HANDLER(x87_fcom_sti)
 }
 
 /* FCOMI/FCOMIP/FUCOMI/FUCOMIP (SDM Vol.2 FCOMI): ZF, PF, CF from the comparison (unordered 111),
- * OF, SF, AF cleared; FSW.C1 cleared. */
+ * OF, SF, AF cleared. */
 HANDLER(x87_fcomi)
 {
     x87_wait(c);
@@ -215,7 +215,8 @@ HANDLER(x87_fcomi)
     }
     struct sf_status s = x87_status(c);
     enum sf_relation r = fx80_compare(x87_get(c, 0), x87_get(c, n), quiet, &s);
-    x87_set_c1(c, false);
+    /* C1 is left unchanged unless the stack underflows (measured on Intel host, see
+     * tests/diff/FINDINGS.md F9; SDM Vol.2 FCOMI lists C1 "set to 0" but the host keeps it) */
     set_arith_flags(c, fl[r]); /* written even with IE unmasked, as Intel processors do */
     if (x87_flags(c, i, s.flags) & (FSW_IE | FSW_DE)) return;
     if (pop) x87_pop(c);
@@ -301,16 +302,18 @@ HANDLER(x87_fxtract)
 {
     x87_wait(c);
     x87_note(c, i);
+    /* an empty ST(0) is an underflow (C1 = 0) even when ST(7) is also full (measured on Intel
+     * host, see tests/diff/FINDINGS.md F10); the masked response is the same in both cases */
+    int st = x87_operands(c, i, 1, 0);
+    if (st == X87_UNMASKED) return;
+    if (st == X87_MASKED) {
+        x87_push(c, FX80_INDEFINITE);
+        return;
+    }
     if (!x87_empty(c, 7)) {
         /* stack overflow: masked response replaces ST(0) and pushes the indefinite */
         if (!x87_stack_fault(c, i, true)) return;
         x87_set(c, 0, FX80_INDEFINITE);
-        x87_push(c, FX80_INDEFINITE);
-        return;
-    }
-    int st = x87_operands(c, i, 1, 0);
-    if (st == X87_UNMASKED) return;
-    if (st == X87_MASKED) {
         x87_push(c, FX80_INDEFINITE);
         return;
     }
@@ -328,9 +331,10 @@ static void prem(struct cpu *c, const struct insn *i, bool ieee)
     x87_wait(c);
     x87_note(c, i);
     int st = x87_operands(c, i, 3, 0);
-    if (st == X87_UNMASKED) return;
-    if (st == X87_MASKED) {
-        x87_set_cc(c, 0);
+    if (st != X87_OK) {
+        /* stack underflow, masked or not: C1 and C2 cleared, C0 and C3 unchanged (measured on
+         * Intel host, see tests/diff/FINDINGS.md F11) */
+        c->fpu.fsw &= (uint16_t)~(FSW_C1 | FSW_C2);
         return;
     }
     struct sf_status s = x87_status(c);

@@ -28,6 +28,12 @@ HANDLER(x87_fnop)
     x87_note(c, i);
 }
 
+/* FNENI/FNDISI/FNSETPM (DB E0/E1/E4): obsolete 8087/287 controls that IA-32 processors execute as
+ * no-ops (SDM Vol.2 Appendix A.4). Like the other FN* forms they are non-waiting: a pending
+ * unmasked exception does not raise #MF (measured on Intel host, see tests/diff/FINDINGS.md F13).
+ * As control instructions they leave FIP/FDP/FOP alone (Vol.1 8.1.8). */
+HANDLER(x87_fnnop) {}
+
 /* FINCSTP / FDECSTP (SDM Vol.2): TOP +/- 1 without touching tags; C1 = 0. */
 HANDLER(x87_fincstp)
 {

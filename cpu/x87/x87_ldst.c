@@ -268,12 +268,15 @@ HANDLER(x87_fld_sti)
     x87_wait(c);
     x87_note(c, i);
     unsigned n = i->rm & 7;
-    if (!x87_empty(c, 7)) {
-        x87_push_checked(c, i, FX80_INDEFINITE);
-        return;
-    }
+    /* an empty source is reported as underflow (C1 = 0) even when the push slot ST(7) is also
+     * full; the masked response pushes the indefinite either way (measured on Intel host, see
+     * tests/diff/FINDINGS.md F10; SDM Vol.1 8.5.1.1) */
     if (x87_empty(c, n)) {
         if (x87_stack_fault(c, i, false)) x87_push(c, FX80_INDEFINITE);
+        return;
+    }
+    if (!x87_empty(c, 7)) {
+        x87_push_checked(c, i, FX80_INDEFINITE);
         return;
     }
     x87_set_c1(c, false);
@@ -287,9 +290,11 @@ HANDLER(x87_fst_sti)
     x87_note(c, i);
     unsigned n = i->rm & 7;
     bool pop = i->op != OP_x87_fst_sti;
-    bool alias = i->op == OP_x87_fstp1 || i->op == OP_x87_fstp8 || i->op == OP_x87_fstp9;
-    if (alias && x87_empty(c, 0)) {
-        /* the reserved aliases pop an empty ST(0) without a stack fault (Intel behaviour) */
+    if (i->op == OP_x87_fstp1 && x87_empty(c, 0)) {
+        /* the reserved alias D9 D8+i pops an empty ST(0) without a stack fault and clears C1;
+         * FSTP8/FSTP9 (DF D0+i, DF D8+i) fault like FSTP ST(i) (measured on Intel host, see
+         * tests/diff/FINDINGS.md F9, F12) */
+        x87_set_c1(c, false);
         x87_pop(c);
         return;
     }
@@ -358,7 +363,8 @@ HANDLER(x87_fcmov)
     if (op_info[i->op].opc == 0xdb) cond = !cond;
     int st = x87_operands(c, i, 1u | 1u << n, 0);
     if (st != X87_OK) return;
-    x87_set_c1(c, false);
+    /* C1 is changed only by a stack underflow (SDM Vol.2 FCMOVcc "FPU Flags Affected"; measured
+     * on Intel host, see tests/diff/FINDINGS.md F9) */
     if (cond) x87_set(c, 0, x87_get(c, n));
 }
 

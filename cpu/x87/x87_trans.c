@@ -45,9 +45,10 @@ static void sincos1(struct cpu *c, const struct insn *i, bool cosine)
     x87_wait(c);
     x87_note(c, i);
     int st = x87_operands(c, i, 1, 0);
-    if (st == X87_UNMASKED) return;
+    /* C2 is cleared on a stack underflow even with IE unmasked (measured on Intel host, see
+     * tests/diff/FINDINGS.md F14) */
     c->fpu.fsw &= (uint16_t)~FSW_C2;
-    if (st == X87_MASKED) return;
+    if (st != X87_OK) return;
     struct sf_status s = x87_status(c);
     floatx80 r;
     bool ok = cosine ? fx80_cos(x87_get(c, 0), &r, &s) : fx80_sin(x87_get(c, 0), &r, &s);
@@ -67,20 +68,24 @@ static void push_pair(struct cpu *c, const struct insn *i, bool tan)
 {
     x87_wait(c);
     x87_note(c, i);
-    if (!x87_empty(c, 7)) {
-        if (!x87_stack_fault(c, i, true)) return;
-        c->fpu.fsw &= (uint16_t)~FSW_C2;
-        x87_set(c, 0, FX80_INDEFINITE);
-        x87_push(c, FX80_INDEFINITE);
-        return;
-    }
+    /* An empty ST(0) is an underflow (C1 = 0) even when ST(7) is also full, and C2 is cleared
+     * whether IE is masked or not (measured on Intel host, see tests/diff/FINDINGS.md F10). */
     int st = x87_operands(c, i, 1, 0);
+    if (st != X87_OK) c->fpu.fsw &= (uint16_t)~FSW_C2;
     if (st == X87_UNMASKED) return;
-    c->fpu.fsw &= (uint16_t)~FSW_C2;
     if (st == X87_MASKED) {
         x87_push(c, FX80_INDEFINITE);
         return;
     }
+    if (!x87_empty(c, 7)) {
+        /* stack overflow: C2 cleared also when IE is unmasked (measured on Intel host) */
+        c->fpu.fsw &= (uint16_t)~FSW_C2;
+        if (!x87_stack_fault(c, i, true)) return;
+        x87_set(c, 0, FX80_INDEFINITE);
+        x87_push(c, FX80_INDEFINITE);
+        return;
+    }
+    c->fpu.fsw &= (uint16_t)~FSW_C2;
     struct sf_status s = x87_status(c);
     floatx80 a = x87_get(c, 0), r0, r1 = one;
     bool ok = tan ? fx80_tan(a, &r0, &s) : fx80_sincos(a, &r0, &r1, &s);
