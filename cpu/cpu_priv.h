@@ -68,7 +68,14 @@ static inline unsigned cpu_iopl(const struct cpu *c) { return (c->rflags >> 12) 
 /* ---- registers ---- */
 static inline uint64_t sz_mask(unsigned szlog)
 {
-    return szlog == 3 ? ~0ull : (1ull << (8u << szlog)) - 1;
+    static const uint64_t masks[4] = {0xff, 0xffff, 0xffffffff, ~0ull};
+    return masks[szlog & 3];
+}
+/* Sign-extends the low 2^szlog bytes of v to 64 bits. */
+static inline uint64_t sz_sext(uint64_t v, unsigned szlog)
+{
+    unsigned sh = 64 - (8u << szlog);
+    return (uint64_t)((int64_t)(v << sh) >> sh);
 }
 static inline uint64_t get_reg(const struct cpu *c, unsigned r, unsigned szlog)
 {
@@ -257,7 +264,7 @@ static inline void set_flags(struct cpu *c, unsigned kind, unsigned szlog, uint6
                              uint64_t src, uint64_t src2)
 {
     c->cc_op = CC_OP(kind, szlog);
-    c->cc_dst = dst;
+    c->cc_dst = sz_sext(dst, szlog); /* sign-extended: ZF and SF need no size (cpu_cond) */
     c->cc_src = src;
     c->cc_src2 = src2;
 }
@@ -265,40 +272,39 @@ static inline void set_flags(struct cpu *c, unsigned kind, unsigned szlog, uint6
 uint32_t flags_arith(const struct cpu *c);
 bool cpu_cond_slow(const struct cpu *c, unsigned cc);
 static inline uint64_t cc_sign_bit(unsigned szlog) { return 1ull << ((8u << szlog) - 1); }
+bool flags_cf_slow(const struct cpu *c);
 /* CF, with fast paths for the common producers. Never raises. */
 static inline bool flags_cf(const struct cpu *c)
 {
-    unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
-    uint64_t m = sz_mask(sz);
+    unsigned kind = c->cc_op >> 2;
+    if (kind == CC_INC || kind == CC_DEC) return c->cc_src2 != 0;
+    if (kind == CC_LOGIC) return false;
+    if (kind == CC_EFLAGS) return (c->cc_src & FL_CF) != 0;
+    uint64_t m = sz_mask(c->cc_op & 3);
     uint64_t res = c->cc_dst & m, src = c->cc_src & m;
-    switch (kind) {
-    case CC_ADD: return res < ((res - src) & m);
-    case CC_SUB: return ((res + src) & m) < src;
-    case CC_LOGIC: return false;
-    case CC_INC: case CC_DEC: return c->cc_src2 != 0;
-    case CC_EFLAGS: return (c->cc_src & FL_CF) != 0;
-    default: return (flags_arith(c) & FL_CF) != 0;
-    }
+    if (kind == CC_SUB) return ((res + src) & m) < src;
+    if (kind == CC_ADD) return res < ((res - src) & m);
+    return flags_cf_slow(c);
 }
 /* Replaces OSZAPC with the given bits. */
 static inline void set_arith_flags(struct cpu *c, uint32_t f)
 {
     c->cc_op = CC_EFLAGS;
     c->cc_src = f & FL_ARITH;
+    c->cc_dst = (f & FL_ZF) ? 0 : 1; /* keeps ZF readable from cc_dst (cpu_cond) */
 }
 /* Evaluates condition code cc (0..15, SDM Vol.1 Appendix B). Never raises. Inline so that the
  * per-condition handlers specialise it; ZF and SF come straight from the last result. */
 static ALWAYS_INLINE bool cpu_cond(const struct cpu *c, unsigned cc)
 {
+    /* E/NE: cc_dst is the result sign-extended, or a ZF stand-in for CC_EFLAGS; S/NS likewise
+     * except for CC_EFLAGS, where ZF and SF may both be set */
+    if ((cc >> 1) == 2) return (c->cc_dst == 0) ^ (cc & 1);
     unsigned kind = c->cc_op >> 2, sz = c->cc_op & 3;
+    if ((cc >> 1) == 4 && kind != CC_EFLAGS) return ((int64_t)c->cc_dst < 0) ^ (cc & 1);
     uint64_t m = sz_mask(sz), res = c->cc_dst & m, sb = cc_sign_bit(sz);
     bool r;
     if (kind == CC_EFLAGS) return cpu_cond_slow(c, cc);
-    switch (cc >> 1) {
-    case 2: return (res == 0) ^ (cc & 1);          /* E / NE */
-    case 4: return ((res & sb) != 0) ^ (cc & 1);   /* S / NS */
-    default: break;
-    }
     if (kind == CC_SUB) {
         uint64_t src = c->cc_src & m, s1 = (res + src) & m;
         int64_t a = (int64_t)((s1 ^ sb) - sb), b = (int64_t)((src ^ sb) - sb); /* sign-extend */

@@ -93,6 +93,8 @@ uint32_t flags_arith(const struct cpu *c)
     return f;
 }
 
+__attribute__((noinline)) bool flags_cf_slow(const struct cpu *c) { return (flags_arith(c) & FL_CF) != 0; }
+
 /* Slow half of cpu_cond (cpu_priv.h): conditions that need the full flag set. */
 bool cpu_cond_slow(const struct cpu *c, unsigned cc)
 {

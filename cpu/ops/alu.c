@@ -194,8 +194,10 @@ HANDLER(incdec_Ev_m)
     wrv(c, i->seg, off, i->osz, incdec(c, i->reg & 1, i->osz, rmw_rdv(c, i->seg, off, i->osz)));
 }
 HANDLER(incdec_Ev_r) { set_reg(c, i->rm, i->osz, incdec(c, i->reg & 1, i->osz, get_reg(c, i->rm, i->osz))); }
-static HANDLER(incdec_Ev_r32) { set_reg(c, i->rm, 2, incdec(c, i->reg & 1, 2, get_reg(c, i->rm, 2))); }
-static HANDLER(incdec_Ev_r64) { set_reg(c, i->rm, 3, incdec(c, i->reg & 1, 3, c->gpr[i->rm])); }
+static HANDLER(inc_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, false, 2, c->gpr[i->rm]); }
+static HANDLER(inc_Ev_r64) { c->gpr[i->rm] = incdec(c, false, 3, c->gpr[i->rm]); }
+static HANDLER(dec_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, true, 2, c->gpr[i->rm]); }
+static HANDLER(dec_Ev_r64) { c->gpr[i->rm] = incdec(c, true, 3, c->gpr[i->rm]); }
 HANDLER(inc_r) { set_reg(c, i->reg, i->osz, incdec(c, false, i->osz, get_reg(c, i->reg, i->osz))); }
 HANDLER(dec_r) { set_reg(c, i->reg, i->osz, incdec(c, true, i->osz, get_reg(c, i->reg, i->osz))); }
 
@@ -210,8 +212,8 @@ HANDLER(dec_r) { set_reg(c, i->reg, i->osz, incdec(c, true, i->osz, get_reg(c, i
     SPEC_FORM(name, name##_rAXIz, rAXIz, 0)
 const struct spec_entry alu_specs[] = {
     SPEC_ALU(add) SPEC_ALU(or) SPEC_ALU(adc) SPEC_ALU(sbb) SPEC_ALU(and) SPEC_ALU(sub) SPEC_ALU(xor) SPEC_ALU(cmp)
-    {OP_inc_Ev, 2, 0, op_incdec_Ev_r32}, {OP_inc_Ev, 3, 0, op_incdec_Ev_r64},
-    {OP_dec_Ev, 2, 0, op_incdec_Ev_r32}, {OP_dec_Ev, 3, 0, op_incdec_Ev_r64},
+    {OP_inc_Ev, 2, 0, op_inc_Ev_r32}, {OP_inc_Ev, 3, 0, op_inc_Ev_r64},
+    {OP_dec_Ev, 2, 0, op_dec_Ev_r32}, {OP_dec_Ev, 3, 0, op_dec_Ev_r64},
     {OP_test_EvGv, 2, 0, op_test_EvGv_r32}, {OP_test_EvGv, 3, 0, op_test_EvGv_r64},
     {0, 0, 0, NULL},
 };
