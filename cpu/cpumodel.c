@@ -10,7 +10,7 @@
 #define COMMON_FEATURES                                                                            \
     (F(BASE) | F(X87) | F(CX8) | F(CMOV) | F(MMX) | F(FXSR) | F(SSE) | F(SSE2) | F(SSE3) |         \
      F(SSSE3) | F(SSE41) | F(SSE42) | F(POPCNT) | F(LZCNT) | F(MOVBE) | F(CX16) | F(XSAVE) |       \
-     F(RDTSCP) | F(FSGSBASE) | F(SYSCALL) | F(SEP) | F(CLFLUSH) | F(SMAP))
+     F(RDTSCP) | F(FSGSBASE) | F(SYSCALL) | F(SEP) | F(CLFLUSH) | F(SMAP) | F(AES) | F(PCLMUL))
 
 static const struct cpu_model models[] = {
     {

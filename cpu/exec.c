@@ -5,6 +5,8 @@
 #include "cpu/icache.h"
 #include "mmu/memmap.h"
 
+#include <stdio.h>
+
 uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out);
 
 
@@ -45,6 +47,25 @@ static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out)
             }
             return;
         }
+    }
+}
+
+bool cpu_disasm(const uint8_t *code, size_t len, uint64_t addr, unsigned mode_bits, char *buf, size_t buflen);
+
+/* -d in_asm: the instructions of a newly decoded block, disassembled by Capstone. */
+static void log_block(struct cpu *c, uint64_t lin, const uint8_t *code, const struct block *b)
+{
+    unsigned mode = (c->ctx & CTX_MODE_MASK) == CTX_MODE64 ? 64 : (c->ctx & CTX_MODE_MASK) == CTX_MODE32 ? 32 : 16;
+    log_printf("IN: %04x:%016llx (gpa %llx, %u insns)\n", c->seg[SEG_CS].sel, (unsigned long long)RIP(c),
+               (unsigned long long)b->gpa, b->n);
+    unsigned off = 0;
+    for (unsigned k = 0; k < b->n; k++) {
+        char text[128];
+        unsigned len = b->insn[k].len;
+        if (!cpu_disasm(code + off, len, RIP(c) + off, mode, text, sizeof text))
+            snprintf(text, sizeof text, "(bad) [%s]", op_name(b->insn[k].op));
+        log_printf("  %016llx  %s\n", (unsigned long long)(lin + off), text);
+        off += len;
     }
 }
 
@@ -103,6 +124,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     b->n = (uint16_t)n;
     b->gpa = gpa;
     b->ctx = c->ctx;
+    if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
     b->hpage = hp;
     b->stamp = m->stamp[hp];
     b->valid = 1;
@@ -169,6 +191,12 @@ static void run_blocks(struct cpu *c)
                 prev->link_gpa[k] = b->gpa;
                 prev->link_epoch[k] = epoch;
             }
+        }
+        if (unlikely(log_mask & (LOG_EXEC | LOG_CPU))) {
+            if (log_mask & LOG_EXEC)
+                log_printf("EXEC: %04x:%016llx icount=%llu\n", c->seg[SEG_CS].sel,
+                           (unsigned long long)RIP(c), (unsigned long long)c->icount);
+            if (log_mask & LOG_CPU) cpu_dump(c, log_file_handle());
         }
         exec_insns(c, b, BLOCK_MAX);
         if (c->pending || c->icount >= c->run_end) return;

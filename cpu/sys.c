@@ -6,6 +6,7 @@
 
 void cpu_tlb_flush(struct cpu *c, bool global)
 {
+    LOG(LOG_MMU, "TLB flush (%s) at %llx\n", global ? "all" : "non-global", (unsigned long long)c->insn_rip);
     if (global)
         tlb_flush_all(&c->tlb);
     else

@@ -22,7 +22,7 @@ static const struct {
     {"stats", LOG_STATS, "instruction count and guest MIPS at exit"},
     {"unimp", LOG_UNIMP, "unimplemented instructions and features the guest used"},
     {"ioport", LOG_IOPORT, "port I/O"},
-    {"mmu", LOG_MMU, "TLB flushes and page walks"},
+    {"mmu", LOG_MMU, "TLB flushes and page faults"},
     {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
 };
 
@@ -35,6 +35,8 @@ void log_set_file(const char *path)
     }
     log_file = f;
 }
+
+void *log_file_handle(void) { return log_file ? log_file : stderr; }
 
 void log_printf(const char *fmt, ...)
 {

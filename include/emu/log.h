@@ -20,6 +20,8 @@ enum log_cat {
 extern unsigned log_mask; /* the only mutable global: process-wide log switches */
 
 void log_set_file(const char *path);
+/* The log's FILE * (stderr unless -D), for multi-line dumps. */
+void *log_file_handle(void);
 void log_printf(const char *fmt, ...) PRINTF_FMT(1, 2);
 #define LOG(cat, ...)                                                                              \
     do {                                                                                           \
