@@ -186,6 +186,7 @@ struct cpu {
     struct bus *bus;
     uint64_t icount; /* retired instructions */
     uint64_t run_end; /* cpu_run returns when icount reaches this */
+    uint64_t idle_ns; /* guest time spent halted (HLT skips to the next timer deadline) */
     struct tlb tlb;
 
     /* ---- cold ---- */
@@ -228,6 +229,9 @@ void cpu_destroy(struct cpu *c);
 void cpu_reset(struct cpu *c);
 /* Runs until budget more instructions retire or a stop condition; returns why. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
+/* Guest time in nanoseconds: one retired instruction is one nanosecond, plus the time skipped
+ * while halted. Deterministic; the board's virtual clock reads it. */
+static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */

@@ -12,5 +12,6 @@ void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v)
     bus_out(c->bus, port, v, size);
 }
 
-/* The TSC counts retired instructions (deterministic: no host time). */
-uint64_t cpu_tsc(const struct cpu *c) { return c->icount + c->tsc_offset; }
+/* The TSC counts guest nanoseconds (retired instructions plus halted time): deterministic, no
+ * host time. */
+uint64_t cpu_tsc(const struct cpu *c) { return cpu_vtime(c) + c->tsc_offset; }

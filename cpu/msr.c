@@ -88,7 +88,7 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
     const struct cpu_model *m = c->model;
     int fx;
     switch (idx) {
-    case MSR_TSC: c->tsc_offset = v - c->icount; return true;
+    case MSR_TSC: c->tsc_offset = v - cpu_vtime(c); return true;
     case MSR_APIC_BASE:
         /* bits 7:0, 9, 10 (no x2APIC) and above MAXPHYADDR are reserved */
         if (v & (0x6ffull | ~((1ull << m->maxphys) - 1))) return false;

@@ -19,6 +19,18 @@ struct bus {
     struct pio_slot ports[65536];
 };
 
+/* An interrupt request line: a device raises or lowers it; the receiver (PIC, IOAPIC) is called
+ * with its pin number n. */
+struct irq_line {
+    void (*set)(void *opaque, int n, int level);
+    void *opaque;
+    int n;
+};
+static inline void irq_set(const struct irq_line *l, int level)
+{
+    if (l && l->set) l->set(l->opaque, l->n, level);
+}
+
 struct bus *bus_create(void);
 void bus_destroy(struct bus *b);
 /* Claims ports [base, base+count). Returns false if any is already claimed. */

@@ -12,6 +12,7 @@
 #include "devices/bus.h"
 #include "devices/debugcon.h"
 #include "emu/log.h"
+#include "machine/clock.h"
 #include "mmu/memmap.h"
 
 #define BELOW_4G_LIMIT 0xc0000000ull /* RAM above this goes above 4 GiB (PCI hole) */
@@ -24,7 +25,14 @@ struct machine {
     struct debugcon con;
     struct debugexit dexit;
     FILE *con_file;
+    struct clock clk; /* virtual time: cpu_vtime() of the (single) CPU */
 };
+
+static uint64_t board_vtime(void *opaque)
+{
+    struct machine *m = opaque;
+    return cpu_vtime(m->cpu);
+}
 
 static void exit_notify(void *opaque)
 {
@@ -97,6 +105,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     m->cpu->machine = m;
+    clock_init(&m->clk, board_vtime, m);
     return m;
 fail:
     machine_destroy(m);
@@ -127,7 +136,11 @@ int machine_run(struct machine *m)
     /* Host time is measured only for the -d stats report; it never reaches the guest. */
     double t0 = now_seconds();
     for (;;) {
+        clock_run_timers(&m->clk);
+        /* run to the next timer deadline (virtual time), at most 4 M instructions at a time */
         uint64_t budget = 1ull << 22;
+        uint64_t now = clock_ns(&m->clk), next = clock_next_deadline(&m->clk);
+        if (next != UINT64_MAX) budget = next > now ? (next - now < budget ? next - now : budget) : 1;
         if (m->cfg.max_insns) {
             if (c->icount >= m->cfg.max_insns) {
                 fprintf(stderr, "turtles: instruction limit (%llu) reached at %04x:%016llx\n",
@@ -154,8 +167,15 @@ int machine_run(struct machine *m)
             continue;
         }
         if (r == CPU_STOP_HALT) {
-            /* No interrupt sources exist yet: a halted CPU never wakes. */
-            fprintf(stderr, "turtles: CPU halted with no interrupt source at %04x:%016llx; stopping\n",
+            /* Halted: skip guest time to the next timer, which may raise an interrupt. With no
+             * timer armed, or interrupts disabled, nothing can wake the CPU. */
+            uint64_t nd = clock_next_deadline(&m->clk);
+            if (nd != UINT64_MAX && (cpu_get_rflags(c) & FL_IF)) {
+                uint64_t t = clock_ns(&m->clk);
+                if (nd > t) c->idle_ns += nd - t;
+                continue;
+            }
+            fprintf(stderr, "turtles: CPU halted with nothing to wake it at %04x:%016llx; stopping\n",
                     c->seg[SEG_CS].sel, (unsigned long long)c->gpr[REG_RIP]);
             status = 0;
             break;
