@@ -125,7 +125,6 @@ enum cc_kind {
 #define PEND_STOP (1u << 4)    /* leave the run loop (device asked for exit, reset, ...) */
 #define PEND_TIMER (1u << 5)   /* a timer deadline was reached */
 #define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
-#define PEND_SMC (1u << 7)    /* the running block's code page was written: leave the block */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
 /* x87 register and SSE register images */
@@ -175,6 +174,7 @@ struct cpu {
     uint64_t insn_rip; /* start of the current instruction, for fault rollback */
     const struct insn *cur;      /* instruction being executed */
     const struct insn *blk_first; /* first instruction of the running block (icount accounting) */
+    const struct insn *blk_end;   /* one past the last instruction that will run */
     const uint32_t *blk_stamp;    /* write stamp of the running block's page, and its value */
     uint32_t blk_stamp_val;
     uint8_t cpl;

@@ -23,6 +23,8 @@
 #undef OP
 HANDLER(nm);
 HANDLER(gp0);
+/* Ends the running block before this instruction (self-modifying code); it is decoded afresh. */
+HANDLER(leave_block);
 
 /* Operand-size specialised handlers: {op, osz, memory form, handler}, zero-terminated lists
  * defined next to the generic handlers and installed at decode time by cpu_specialize(). */

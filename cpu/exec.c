@@ -80,6 +80,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         /* executing from MMIO: decode one instruction at a time, uncached */
         tmp->n = 1;
         tmp->hpage = 0;
+        tmp->stamp_ptr = &m->stamp[0];
         tmp->stamp = m->stamp[0];
         decode_slow(c, lin, &tmp->insn[0]);
         return tmp;
@@ -99,6 +100,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     unsigned off = (unsigned)(lin & 0xfff);
     unsigned n = 0;
     b->valid = 0;
+    b->gen++;
     while (n < BLOCK_MAX) {
         struct insn *i = &b->insn[n];
         uint64_t ilin = (lin + (off - (unsigned)(lin & 0xfff)));
@@ -109,6 +111,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             /* the block is this one instruction, decoded across the boundary, not cached */
             tmp->n = 1;
             tmp->hpage = hp;
+            tmp->stamp_ptr = &m->stamp[hp];
             tmp->stamp = m->stamp[hp];
             decode_slow(c, lin, &tmp->insn[0]);
             return tmp;
@@ -126,26 +129,31 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     b->ctx = c->ctx;
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
     b->hpage = hp;
+    b->stamp_ptr = &m->stamp[hp];
     b->stamp = m->stamp[hp];
     b->valid = 1;
     return b;
 }
 
 /* Executes the instructions [b->insn, end) of block b. */
-static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned max)
+static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
 {
     const struct insn *i = b->insn;
-    const struct insn *end = b->insn + (b->n < max ? b->n : max);
+    const struct insn *end = b->insn + count;
     c->blk_first = i;
-    c->blk_stamp = &c->mem->stamp[b->hpage];
+    c->blk_end = end;
+    c->blk_stamp = b->stamp_ptr;
     c->blk_stamp_val = b->stamp;
+    /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
+     * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
+     * short through op_leave_block. */
     do {
         c->cur = i;
         c->insn_rip = RIP(c);
         RIP(c) += i->len;
         i->fn(c, i);
         i++;
-    } while (i < end && !c->pending);
+    } while (i < end);
     c->icount += (uint64_t)(i - b->insn);
     c->blk_first = NULL;
 }
@@ -155,7 +163,8 @@ static void run_block(struct cpu *c, unsigned max)
 {
     struct block tmp;
     c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
-    exec_insns(c, lookup_block(c, &tmp), max);
+    const struct block *b = lookup_block(c, &tmp);
+    exec_insns(c, b, b->n < max ? b->n : max);
 }
 
 /* The successor of prev reached at the current RIP, if chained and still valid. */
@@ -165,19 +174,19 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
     for (unsigned k = 0; k < 2; k++) {
         const struct block *n = prev->link[k];
         if (n && prev->link_rip[k] == rip && prev->link_epoch[k] == c->tlb.epoch &&
-            n->gpa == prev->link_gpa[k] && n->valid && n->ctx == c->ctx &&
-            n->stamp == c->mem->stamp[n->hpage])
+            prev->link_gen[k] == n->gen && n->stamp == *n->stamp_ptr)
             return n;
     }
     return NULL;
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
- * used up. */
+ * used up. Chaining is off while per-block logging (-d exec, -d cpu) is on. */
 static void run_blocks(struct cpu *c)
 {
     struct block tmp;
     struct block *prev = NULL;
+    bool chain = !(log_mask & (LOG_EXEC | LOG_CPU));
     for (;;) {
         const struct block *b = prev ? chain_next(c, prev) : NULL;
         if (!b) {
@@ -188,24 +197,30 @@ static void run_blocks(struct cpu *c)
                 unsigned k = prev->link[0] && prev->link_rip[0] != rip ? 1 : 0;
                 prev->link[k] = (struct block *)b;
                 prev->link_rip[k] = rip;
-                prev->link_gpa[k] = b->gpa;
+                prev->link_gen[k] = b->gen;
                 prev->link_epoch[k] = epoch;
             }
+            if (unlikely(!chain)) {
+                if (log_mask & LOG_EXEC)
+                    log_printf("EXEC: %04x:%016llx icount=%llu\n", c->seg[SEG_CS].sel,
+                               (unsigned long long)RIP(c), (unsigned long long)c->icount);
+                if (log_mask & LOG_CPU) cpu_dump(c, log_file_handle());
+            }
         }
-        if (unlikely(log_mask & (LOG_EXEC | LOG_CPU))) {
-            if (log_mask & LOG_EXEC)
-                log_printf("EXEC: %04x:%016llx icount=%llu\n", c->seg[SEG_CS].sel,
-                           (unsigned long long)RIP(c), (unsigned long long)c->icount);
-            if (log_mask & LOG_CPU) cpu_dump(c, log_file_handle());
-        }
-        exec_insns(c, b, BLOCK_MAX);
+        exec_insns(c, b, b->n);
         if (c->pending || c->icount >= c->run_end) return;
-        prev = b == &tmp ? NULL : (struct block *)b;
+        prev = b == &tmp || !chain ? NULL : (struct block *)b;
     }
 }
 
 /* Called from the setjmp landing: accounts for the instructions of the interrupted block that
  * retired, rolls RIP back and delivers the fault. */
+HANDLER(leave_block)
+{
+    RIP(c) = c->insn_rip;
+    longjmp(c->jb, 2);
+}
+
 static void fault_landing(struct cpu *c)
 {
     if (c->blk_first) {
@@ -333,13 +348,17 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 {
     c->run_end = c->icount + budget;
     c->blk_first = NULL;
-    if (setjmp(c->jb)) {
+    int jr = setjmp(c->jb);
+    if (jr == 2) {
+        /* op_leave_block: the instructions before it retired, it did not */
+        c->icount += (uint64_t)(c->cur - c->blk_first);
+        c->blk_first = NULL;
+    } else if (jr) {
         fault_landing(c);
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
     }
     for (;;) {
         if (unlikely(c->pending)) {
-            c->pending &= ~PEND_SMC;
             if (c->pending & PEND_STOP) {
                 c->pending &= ~PEND_STOP;
                 return CPU_STOP_REQUEST;

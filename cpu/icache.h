@@ -16,13 +16,17 @@ struct block {
     uint32_t ctx;
     uint32_t stamp;
     uint64_t hpage; /* host page index (for the stamp) */
+    const uint32_t *stamp_ptr; /* &memmap.stamp[hpage] */
     uint16_t n;
     uint16_t valid;
+    uint32_t gen; /* bumped whenever the slot is rebuilt: invalidates links to it */
     /* Chaining: up to two successor blocks, each valid while the RIP matches, the TLB epoch is
-     * unchanged (no flush, mode or CPL change since) and the target still holds that gpa. */
+     * unchanged (no flush, mode or CPL change since), the target slot was not rebuilt and its
+     * page was not written. */
     struct block *link[2];
-    uint64_t link_rip[2], link_gpa[2];
+    uint64_t link_rip[2];
     uint64_t link_epoch[2];
+    uint32_t link_gen[2];
     struct insn insn[BLOCK_MAX];
 };
 

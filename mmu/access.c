@@ -14,10 +14,15 @@ static void walk_write(void *opaque, uint64_t gpa, uint64_t val, unsigned size)
 }
 
 /* Self-modifying code: a write that bumped the running block's page stamp ends the block after
- * the current instruction, so the next instruction is decoded from the new bytes. */
+ * the current instruction, so the next instruction is decoded from the new bytes. The block is
+ * stale anyway (its stamp no longer matches), so the next instruction's handler is replaced by one
+ * that leaves the block; the run loop itself does not test anything per instruction. */
 static inline void check_smc(struct cpu *c)
 {
-    if (c->blk_first && *c->blk_stamp != c->blk_stamp_val) c->pending |= PEND_SMC;
+    if (c->blk_first && *c->blk_stamp != c->blk_stamp_val) {
+        struct insn *next = (struct insn *)c->cur + 1;
+        if (next < c->blk_end) next->fn = op_leave_block;
+    }
 }
 
 static enum paging_mode paging_mode(const struct cpu *c)

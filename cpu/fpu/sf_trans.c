@@ -227,11 +227,11 @@ static void xf_sincos_small(xf t, xf *s, xf *c)
     xf term = t, sum = t;
     for (int k = 2; k < 80; k += 2) {
         term = xf_div_int(xf_mul(term, t2), k * (k + 1));
-        bool last = term.sig == 0 || term.exp < sum.exp - 126;
+        bool last = term.sig == 0 || term.exp < sum.exp - 124;
         /* the first term below the working precision is still added once, as a sticky bit
          * (xf_add jams it), so that sin of a small operand is inexact and rounds in the right
          * direction (PE/UE/C1; measured on Intel host, see tests/diff/FINDINGS.md F14). Terms
-         * are cut at 126 bits so that two jammed terms never cancel each other. */
+         * are cut at 124 bits so that an added term keeps real bits and cannot cancel the jam. */
         sum = (k & 2) ? xf_sub(sum, term) : xf_add(sum, term);
         if (last)
             break;
@@ -241,7 +241,7 @@ static void xf_sincos_small(xf t, xf *s, xf *c)
     sum = XF_ONE;
     for (int k = 1; k < 80; k += 2) {
         term = xf_div_int(xf_mul(term, t2), k * (k + 1));
-        bool last = term.sig == 0 || term.exp < sum.exp - 126;
+        bool last = term.sig == 0 || term.exp < sum.exp - 124;
         sum = (k & 2) ? xf_add(sum, term) : xf_sub(sum, term); /* sticky tail, as for sin */
         if (last)
             break;

@@ -51,6 +51,11 @@ void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
     uint64_t lin = seg_lin(c, s, off, size, SEG_OK_W);
     if (lin + size > GMEM) cpu_raise_pf(c, lin, 2);
 }
+uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
+{
+    if (lin >= GMEM) cpu_raise_pf(c, lin, acc & ACC_WRITE);
+    return lin;
+}
 uint32_t flags_arith(const struct cpu *c) { return (uint32_t)c->cc_src & FL_ARITH; }
 HANDLER(ud) { raise_ud(c); }
 HANDLER(nm) { cpu_raise_noerr(c, EXC_NM); }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Build a BIOS-bootable (El Torito) ISO of turtles' reference Linux guest:
+# the kernel and initramfs of build-linux-guest.sh behind GRUB (grub-pc-bin,
+# grub-mkrescue + xorriso). GRUB boots at once (timeout 0) with
+# `console=ttyS0 panic=-1` and talks on both the VGA console and COM1.
+# Output (stdout, KEY=VALUE): ISO=, plus the guest's lines (KERNEL=, ...).
+# Idempotent: with the ISO present and built from the same recipe and guest,
+# it only prints the paths. TURTLES_REBUILD=1 forces a rebuild.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+check_cache_dir
+
+GUEST=$("$IMAGES_SRC/build-linux-guest.sh")
+KERNEL=$(sed -n 's/^KERNEL=//p' <<<"$GUEST")
+INITRD=$(sed -n 's/^INITRD=//p' <<<"$GUEST")
+
+OUT="$CACHE_DIR/cd"
+ISO="$OUT/turtles-guest.iso"
+RECIPE=$( { recipe_hash "$IMAGES_SRC/build-cd.sh" "$IMAGES_SRC/lib.sh"; \
+            sha256sum "$KERNEL" "$INITRD" | cut -c1-64; } | sha256sum | cut -c1-16)
+
+print_outputs() {
+    printf 'ISO=%s\n' "$ISO"
+    printf '%s\n' "$GUEST"
+}
+
+if [ "${TURTLES_REBUILD:-0}" != 1 ] && [ -f "$ISO" ] \
+   && [ "$(cat "$OUT/recipe" 2>/dev/null)" = "$RECIPE" ]; then
+    print_outputs
+    exit 0
+fi
+
+ensure_pkgs grub-common grub-pc-bin xorriso
+[ -d /usr/lib/grub/i386-pc ] || die "grub-pc-bin installed but /usr/lib/grub/i386-pc missing"
+
+WORK=$(mktemp -d "$CACHE_DIR/.cd.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+T="$WORK/iso"
+mkdir -p "$T/boot/grub"
+install -m 0644 "$KERNEL" "$T/boot/vmlinuz"
+install -m 0644 "$INITRD" "$T/boot/initrd.img"
+cat >"$T/boot/grub/grub.cfg" <<'EOF'
+# turtles reference guest (images/build-cd.sh)
+serial --unit=0 --speed=115200
+terminal_input serial console
+terminal_output serial console
+set timeout=0
+set default=0
+menuentry "turtles guest" {
+    linux /boot/vmlinuz console=ttyS0 panic=-1
+    initrd /boot/initrd.img
+}
+menuentry "turtles guest (shell)" {
+    linux /boot/vmlinuz console=ttyS0 panic=-1 turtles.shell=1
+    initrd /boot/initrd.img
+}
+EOF
+find "$T" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+
+log "grub-mkrescue -> $ISO"
+# Only the i386-pc (BIOS) platform: El Torito boot image + hybrid MBR.
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$WORK/out.iso" "$T" >&2 2>"$WORK/mkrescue.log" \
+    || { cat "$WORK/mkrescue.log" >&2; die "grub-mkrescue failed"; }
+
+mkdir -p "$OUT"
+mv "$WORK/out.iso" "$ISO"
+printf '%s\n' "$RECIPE" >"$OUT/recipe"
+log "built $ISO ($(stat -c %s "$ISO") B)"
+print_outputs
