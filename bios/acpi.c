@@ -168,8 +168,7 @@ static void build_dsdt(const struct acpi_config *c, struct aml *a)
 
     /* PCI host bridge (PNP0A03) */
     aml_device(a, "PCI0");
-    name_hid(a, "PNP0A03");
-    aml_name_int(a, "_ADR", 0);
+    name_hid(a, "PNP0A03"); /* no _ADR: "requires either a _HID or _ADR, but not both" (6.1) */
     aml_name_int(a, "_UID", 0);
     aml_init(&r);
     res_word_bus(&r, 0x00, 0xff);

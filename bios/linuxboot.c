@@ -269,7 +269,7 @@ bool linux_parse_header(const uint8_t *img, size_t len, struct linux_header *h, 
         h->kernel_alignment = get32(img + HDR_KERNEL_ALIGNMENT);
         h->relocatable = img[HDR_RELOCATABLE];
     }
-    if (h->version >= 0x0210) h->min_alignment = img[HDR_MIN_ALIGNMENT];
+    if (h->version >= 0x020A) h->min_alignment = img[HDR_MIN_ALIGNMENT];
     if (h->version >= 0x020C) h->xloadflags = get16(img + HDR_XLOADFLAGS);
     /* cmdline_size: "for protocols prior to 2.06, the maximum command line size is 255"
      * [boot.rst cmdline_size] */

@@ -526,10 +526,11 @@ bool i8042_kbd_queue(struct i8042 *k, const uint8_t *set2, unsigned n)
 bool i8042_mouse_event(struct i8042 *k, int dx, int dy, uint8_t buttons)
 {
     struct ps2_mouse *ms = &k->mouse;
+    ms->buttons = buttons & 7;
+    if (!ms->remote && (!ms->enabled || ms->wrap)) return true; /* not reporting: motion is lost */
     ms->dx += dx;
     ms->dy += dy;
-    ms->buttons = buttons & 7;
-    if (ms->remote || !ms->enabled || ms->wrap) return true;
+    if (ms->remote) return true; /* remote mode: read with 0xEB */
     if (q_room(&ms->data) < 3) return false;
     mouse_packet(ms, &ms->data);
     kbc_refill(k);

@@ -58,7 +58,11 @@ find "$T" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 log "grub-mkrescue -> $ISO"
 # Only the i386-pc (BIOS) platform: El Torito boot image + hybrid MBR.
-grub-mkrescue -d /usr/lib/grub/i386-pc -o "$WORK/out.iso" "$T" >&2 2>"$WORK/mkrescue.log" \
+# Extra arguments go to xorriso (-as mkisofs): fixed file dates so that the
+# same inputs give the same ISO (grub-mkrescue's own temp files are fresh).
+ISODATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S00)
+grub-mkrescue -d /usr/lib/grub/i386-pc -o "$WORK/out.iso" "$T" \
+    -- --set_all_file_dates "$ISODATE" >&2 2>"$WORK/mkrescue.log" \
     || { cat "$WORK/mkrescue.log" >&2; die "grub-mkrescue failed"; }
 
 mkdir -p "$OUT"

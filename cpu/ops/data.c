@@ -188,8 +188,10 @@ HANDLER(cmpxchg8b)
     uint32_t f = flags_arith(c) & ~FL_ZF;
     if (i->pfx & PFX_REXW) {
         if (!(c->features & FEATURE_BIT(FEAT_CX16))) raise_ud(c);
-        uint64_t lin = seg_lin(c, i->seg, off, 16, SEG_OK_W);
-        if (lin & 15) raise_gp(c, 0);
+        /* the alignment #GP comes before the segment/canonical checks (measured on the Intel
+         * host: a misaligned non-canonical SS operand gives #GP, not #SS) */
+        if ((c->seg[i->seg].eff_base + off) & 15) raise_gp(c, 0);
+        (void)seg_lin(c, i->seg, off, 16, SEG_OK_W);
         cpu_probe_write(c, i->seg, off, 16);
         uint64_t lo = rd64(c, i->seg, off), hi = rd64(c, i->seg, off + 8);
         if (lo == c->gpr[0] && hi == c->gpr[2]) {
