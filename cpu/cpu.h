@@ -234,6 +234,8 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
+/* The board remapped guest-physical memory: flush translations. */
+void cpu_memmap_changed(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */
 void cpu_set_intr(struct cpu *c, bool level);
 /* Full RFLAGS value with the lazy arithmetic flags folded in. Never raises. */

@@ -88,7 +88,8 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
     uint64_t hp = (uint64_t)(page - m->host) >> 12;
     struct block *b = icache_slot(c->icache, gpa, c->ctx);
-    if (likely(b->valid && b->gpa == gpa && b->ctx == c->ctx && b->stamp == m->stamp[hp])) return b;
+    if (likely(b->valid && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp]))
+        return b;
 
     /* Miss: decode a new block. Mark the page as holding code first, so writes to it from now
      * on take the slow path and bump the stamp. */

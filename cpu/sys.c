@@ -105,3 +105,10 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
         raise_ud(c);
     }
 }
+
+/* The physical memory map changed (PAM, BARs, A20): drop every translation and chain. Decoded
+ * blocks are keyed by guest-physical address and check their host page, so they stay valid. */
+void cpu_memmap_changed(struct cpu *c)
+{
+    tlb_flush_all(&c->tlb);
+}

@@ -89,6 +89,7 @@ void pci_register_bar(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t
 {
     struct pci_bar *b = &d->bar[n];
     unsigned off = bar_offset(n);
+    if (kind == PCI_BAR_IO && size < 4) size = 4; /* PCI 3.0 6.2.5.1: I/O BARs are at least 4 bytes */
     b->kind = kind;
     b->size = size;
     b->prefetch = prefetch;
@@ -101,7 +102,6 @@ void pci_register_bar(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t
     uint64_t mask = ~(size - 1);
     switch (kind) {
     case PCI_BAR_IO:
-        if (size < 4) size = 4;
         b->win.ops = pio;
         b->win.opaque = opaque;
         b->win.count = (unsigned)(size > 256 ? 256 : size);

@@ -319,6 +319,12 @@ static void pm_update_io(struct piix4_pm *s)
     pci_io_window_set(s->io, &s->pm_win, (s->dev.cfg[PM_PMREGMISC] & 1) != 0, base);
 }
 
+uint16_t piix4_pm_base(const struct piix4_pm *s)
+{
+    if (!(s->dev.cfg[PM_PMREGMISC] & 1)) return 0;
+    return (uint16_t)(pci_get_word(s->dev.cfg + PM_PMBA) & 0xffc0);
+}
+
 static void pm_config_written(struct pci_dev *d, unsigned addr, unsigned size)
 {
     if ((addr < PM_PMBA + 4 && addr + size > PM_PMBA) || (addr <= PM_PMREGMISC && addr + size > PM_PMREGMISC))

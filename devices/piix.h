@@ -86,6 +86,9 @@ bool piix4_pm_init_apm(struct piix4_pm *s);
 /* Power-on state: PM block disabled (PMREGMISC=0), SCI_EN=1 (no SMM: the chipset starts in ACPI
  * mode, as QEMU with smm=off), DEVACTB APMC_EN preset (0x5B=0x02) so SeaBIOS skips SMM setup. */
 void piix4_pm_reset(struct piix4_pm *s);
+/* The PM block's I/O base (PMBA & 0xFFC0) while PMREGMISC.PMIOSE is set, else 0. Fits
+ * acpi_config.current_pm_base (bios/acpi.h) through a one-line wrapper. */
+uint16_t piix4_pm_base(const struct piix4_pm *s);
 /* PM_TMR value at the current guest time: floor(ns * 3579545 / 10^9) mod 2^24. */
 uint32_t piix4_pm_timer(const struct piix4_pm *s);
 /* Events the board can inject: power-button press (PWRBTN_STS), GPE0 status bit. */

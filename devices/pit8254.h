@@ -17,6 +17,7 @@
 
 struct pit_counter {
     /* programming */
+    uint8_t ctrl;       /* the last control word (status bits 5:0 read it back) */
     uint8_t mode;       /* 0-5 */
     uint8_t rw;         /* 1 LSB, 2 MSB, 3 LSB then MSB */
     bool bcd;

@@ -158,7 +158,10 @@ static void rtc_update_cycle(struct rtc *r)
  * advance the time (inhibited while SET = 1, MC146818A register B SET). */
 static void rtc_sync(struct rtc *r, uint64_t now)
 {
-    if (now <= r->synced_ns) return;
+    if (now <= r->synced_ns) {
+        r->synced_ns = now; /* a clock that went back (board reset of icount): resume from here */
+        return;
+    }
     uint64_t a = r->synced_ns;
     r->synced_ns = now;
     if (!rtc_running(r)) return;

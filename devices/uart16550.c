@@ -10,7 +10,8 @@
  *    at once in non-FIFO mode; in FIFO mode see the 8.11 B delay below); the byte reaches the
  *    chardev when its last stop bit is out, one character time after it started.
  *  - No parity/framing errors or breaks arrive from a chardev, so PE/FE/BI and LSR bit 7 stay 0;
- *    LCR break and parity only lengthen nothing but the frame (parity bit counted in timing).
+ *    the parity bit only lengthens the frame, and LCR "set break" is stored but has no effect
+ *    (no break is sent to the chardev or looped back).
  *  - Divisor 0 counts as 65536 (the divider is a 16-bit down-counter); power-on divisor 12.
  *  - Reading RBR with nothing received returns the last byte read (the stale RBR).
  *  - Bytes are masked to the LCR word length on both transmit and receive. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Build a BIOS-bootable (El Torito) ISO of turtles' reference Linux guest:
 # the kernel and initramfs of build-linux-guest.sh behind GRUB (grub-pc-bin,
 # grub-mkrescue + xorriso). GRUB boots at once (timeout 0) with
@@ -62,7 +63,7 @@ log "grub-mkrescue -> $ISO"
 # same inputs give the same ISO (grub-mkrescue's own temp files are fresh).
 ISODATE=$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y%m%d%H%M%S00)
 grub-mkrescue -d /usr/lib/grub/i386-pc -o "$WORK/out.iso" "$T" \
-    -- --set_all_file_dates "$ISODATE" >&2 2>"$WORK/mkrescue.log" \
+    --set_all_file_dates "$ISODATE" --modification-date="$ISODATE" >&2 2>"$WORK/mkrescue.log" \
     || { cat "$WORK/mkrescue.log" >&2; die "grub-mkrescue failed"; }
 
 mkdir -p "$OUT"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Build turtles' reference Linux guest from Debian packages only:
 #   vmlinuz     the kernel of linux-image-amd64's linux-image-6.1.0-*-amd64
 #               (apt-get download + dpkg -x; never installed on the host)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
 # Validate the reference guest under Debian's QEMU (TCG, no KVM) and time it.
 #   images/check-qemu.sh [--runs N] [--no-shell]
 # Builds (or reuses) the guest and the ISO, then for each of
@@ -7,7 +8,8 @@
 # boots N times (default 3), requires TURTLES-GUEST-OK, the power-off and a
 # zero exit, and prints the median wall time. Unless --no-shell, also boots
 # with turtles.shell=1 and runs one command in the guest shell.
-# Stdout: KEY=VALUE lines (KERNEL_BOOT_S=, CDROM_BOOT_S=, SHELL=ok).
+# Stdout: KEY=VALUE lines (KERNEL_BOOT_S=, KERNEL_BOOT_S_CPU=, CDROM_BOOT_S=,
+# CDROM_BOOT_S_CPU=, SHELL=ok): median wall and QEMU CPU seconds.
 # Logs of the last run of each: $CACHE_DIR/logs/. Exit status 0 iff all passed.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 check_cache_dir
@@ -32,13 +34,14 @@ LOGS="$CACHE_DIR/logs"; mkdir -p "$LOGS"
 QEMU=(qemu-system-x86_64 -accel tcg -m 256 -nographic -no-reboot)
 CMDLINE="console=ttyS0 panic=-1"
 
-# boot NAME ARGS... : one boot, sets $ELAPSED; fails unless the guest passed.
+# boot NAME ARGS... : one boot, sets $ELAPSED (wall s) and $CPU (user+sys s
+# of QEMU, less sensitive to a busy host); fails unless the guest passed.
 boot() {
-    local name=$1 log="$LOGS/$1.log" t0 t1 rc=0; shift
-    t0=$(date +%s.%N)
-    timeout "$TIMEOUT" "${QEMU[@]}" "$@" </dev/null >"$log" 2>&1 || rc=$?
-    t1=$(date +%s.%N)
-    ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+    local name=$1 log="$LOGS/$1.log" tf rc=0 TIMEFORMAT='%R %U %S'; shift
+    tf=$(mktemp)
+    { time timeout "$TIMEOUT" "${QEMU[@]}" "$@" </dev/null >"$log" 2>&1 || rc=$?; } 2>"$tf"
+    read -r ELAPSED CPU < <(awk '{ printf "%.2f %.2f\n", $1, $2 + $3 }' "$tf")
+    rm -f "$tf"
     if [ $rc -ne 0 ] || ! grep -aq '^TURTLES-GUEST-OK' "$log" \
        || ! grep -aq 'reboot: Power down' "$log"; then
         log "$name: FAILED (qemu exit $rc, ${ELAPSED}s); log: $log"
@@ -51,13 +54,13 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int(
 
 FAIL=0
 measure() {
-    local key=$1 name=$2 times=() n; shift 2
+    local key=$1 name=$2 times=() cpus=() n; shift 2
     for ((n = 1; n <= RUNS; n++)); do
         boot "$name" "$@" || { FAIL=1; return 0; }
-        times+=("$ELAPSED")
-        log "$name run $n: ${ELAPSED}s"
+        times+=("$ELAPSED"); cpus+=("$CPU")
+        log "$name run $n: ${ELAPSED}s wall, ${CPU}s cpu"
     done
-    printf '%s=%s\n' "$key" "$(median "${times[@]}")"
+    printf '%s=%s\n%s_CPU=%s\n' "$key" "$(median "${times[@]}")" "$key" "$(median "${cpus[@]}")"
 }
 
 measure KERNEL_BOOT_S kernel -kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE"
@@ -76,6 +79,7 @@ if [ $SHELLTEST -eq 1 ]; then
         sleep 0.5
     done
     sleep 2   # let the shell open the tty before typing
+    # shellcheck disable=SC2016  # $((6*7)) is for the guest's shell
     printf 'echo SHELL-$((6*7))\nexit\n' >&9
     rc=0; wait $qpid || rc=$?
     exec 9>&-; rm -f "$fifo"

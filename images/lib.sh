@@ -20,12 +20,12 @@ die() { printf '[images] error: %s\n' "$*" >&2; exit 1; }
 check_cache_dir() {
     local repo real
     repo=$(cd "$IMAGES_SRC/.." && pwd -P)
-    mkdir -p "$CACHE_DIR"
-    real=$(cd "$CACHE_DIR" && pwd -P)
+    real=$(realpath -m "$CACHE_DIR")
     case "$real/" in
         "$repo"/*) die "cache dir $real is inside the repository $repo; set TURTLES_CACHE elsewhere" ;;
     esac
-    CACHE_DIR=$real
+    mkdir -p "$real"
+    CACHE_DIR=$(cd "$real" && pwd -P)
 }
 
 # Run a command as root: directly when root (CI), through sudo otherwise.
@@ -51,7 +51,7 @@ apt_candidate() {
         apt_update_once
         v=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2}')
     fi
-    [ -n "$v" ] && [ "$v" != "(none)" ] || die "apt knows no package $1"
+    if [ -z "$v" ] || [ "$v" = "(none)" ]; then die "apt knows no package $1"; fi
     printf '%s\n' "$v"
 }
 

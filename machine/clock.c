@@ -5,6 +5,7 @@ void clock_init(struct clock *c, uint64_t (*icount)(void *), void *opaque)
     c->icount = icount;
     c->opaque = opaque;
     c->head = NULL;
+    c->deadline_changed = NULL;
 }
 
 void timer_init(struct timer *t, struct clock *clk, timer_cb cb, void *opaque)
@@ -36,6 +37,7 @@ void timer_mod(struct timer *t, uint64_t deadline_ns)
     t->next = *p;
     *p = t;
     t->armed = true;
+    if (t->clk->head == t && t->clk->deadline_changed) t->clk->deadline_changed(t->clk->opaque, deadline_ns);
 }
 
 uint64_t clock_next_deadline(const struct clock *c) { return c->head ? c->head->deadline : UINT64_MAX; }

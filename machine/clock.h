@@ -14,6 +14,9 @@ struct clock {
     uint64_t (*icount)(void *opaque); /* the CPU's retired-instruction count */
     void *opaque;
     struct timer *head; /* armed timers, sorted by deadline */
+    /* Called when a newly armed timer becomes the earliest one, so the board can cut the CPU's
+     * current run short (a device armed it from inside an instruction). May be NULL. */
+    void (*deadline_changed)(void *opaque, uint64_t deadline);
 };
 
 struct timer {

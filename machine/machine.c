@@ -6,11 +6,23 @@
 #include <string.h>
 #include <time.h>
 
+#include "bios/acpi.h"
+#include "bios/e820.h"
+#include "bios/fwcfg.h"
 #include "bios/load.h"
 #include "cpu/cpu.h"
 #include "cpu/cpumodel.h"
 #include "devices/bus.h"
+#include "devices/chardev.h"
 #include "devices/debugcon.h"
+#include "devices/i440fx.h"
+#include "devices/i8042.h"
+#include "devices/pci.h"
+#include "devices/pic8259.h"
+#include "devices/piix.h"
+#include "devices/pit8254.h"
+#include "devices/rtc.h"
+#include "devices/uart16550.h"
 #include "emu/log.h"
 #include "machine/clock.h"
 #include "mmu/memmap.h"
@@ -26,6 +38,24 @@ struct machine {
     struct debugexit dexit;
     FILE *con_file;
     struct clock clk; /* virtual time: cpu_vtime() of the (single) CPU */
+
+    /* the QEMU "pc" shape: ISA devices, i440FX/PIIX3/PIIX4, fw_cfg with ACPI tables */
+    struct pic pic;
+    struct pit pit;
+    struct rtc rtc;
+    struct i8042 kbc;
+    struct port92 p92;
+    struct uart com1;
+    struct chardev *serial;
+    struct pci_bus pci;
+    struct i440fx nb;
+    struct piix3 sb;
+    struct piix4_pm pm;
+    struct fwcfg fw;
+    struct acpi_state acpi;
+    uint64_t bios_host_off, bios_size; /* backing of the firmware image */
+    int pam_region[13];                /* memmap regions of the PAM segments */
+    bool reset_requested, poweroff_requested;
 };
 
 static uint64_t board_vtime(void *opaque)
@@ -34,10 +64,224 @@ static uint64_t board_vtime(void *opaque)
     return cpu_vtime(m->cpu);
 }
 
+/* A device armed a timer earlier than the end of the CPU's current run: end the run there (the
+ * CPU checks at block boundaries, and device accesses end blocks). */
+static void board_deadline(void *opaque, uint64_t deadline)
+{
+    struct machine *m = opaque;
+    struct cpu *c = m->cpu;
+    uint64_t now = cpu_vtime(c);
+    uint64_t end = c->icount + (deadline > now ? deadline - now : 0);
+    if (end < c->run_end) c->run_end = end;
+}
+
 static void exit_notify(void *opaque)
 {
     struct machine *m = opaque;
     m->cpu->pending |= PEND_STOP;
+}
+
+static void board_set_intr(void *o, bool level)
+{
+    struct machine *m = o;
+    if (m->cpu) cpu_set_intr(m->cpu, level);
+}
+static int board_irq_ack(void *o)
+{
+    struct machine *m = o;
+    return pic_ack(&m->pic);
+}
+static void board_stop(struct machine *m)
+{
+    if (m->cpu) m->cpu->pending |= PEND_STOP;
+}
+static void board_reset_req(void *o)
+{
+    struct machine *m = o;
+    m->reset_requested = true;
+    board_stop(m);
+}
+static void board_pci_reset(void *o, bool hard)
+{
+    board_reset_req(o);
+}
+static void board_power_off(void *o)
+{
+    struct machine *m = o;
+    m->poweroff_requested = true;
+    board_stop(m);
+}
+static void board_serial_exit(void *o) { board_power_off(o); }
+
+/* A20: the last writer (keyboard controller or port 0x92) decides, as on QEMU. */
+static void board_set_a20(void *o, bool on)
+{
+    struct machine *m = o;
+    uint64_t mask = on ? ~0ull : ~(1ull << 20);
+    if (m->cpu && m->cpu->a20_mask != mask) {
+        m->cpu->a20_mask = mask;
+        cpu_memmap_changed(m->cpu);
+    }
+}
+
+/* PAM (i440FX 0x59-0x5F): each segment of 0xC0000-0xFFFFF reads from and writes to either the
+ * ROM side (the firmware's low alias, or nothing below 0xE0000) or shadow RAM. */
+static uint64_t pam_wo_read(void *opaque, uint64_t off, unsigned size);
+static void pam_wo_write(void *opaque, uint64_t off, uint64_t val, unsigned size);
+struct pam_wo {
+    struct machine *m;
+    uint32_t base;
+};
+static struct pam_wo pam_wo_ctx[13];
+static const struct mmio_ops pam_wo_ops = {pam_wo_read, pam_wo_write};
+
+static bool rom_side(struct machine *m, uint64_t gpa, uint64_t *host_off)
+{
+    uint64_t low = m->bios_size < 0x20000 ? m->bios_size : 0x20000;
+    if (gpa < 0x100000 - low) return false;
+    *host_off = m->bios_host_off + m->bios_size - (0x100000 - gpa);
+    return true;
+}
+static uint64_t pam_wo_read(void *opaque, uint64_t off, unsigned size)
+{
+    struct pam_wo *w = opaque;
+    uint64_t ho, v = 0;
+    if (!rom_side(w->m, w->base + off, &ho)) return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
+    memcpy(&v, w->m->mem->host + ho, size);
+    return v;
+}
+static void pam_wo_write(void *opaque, uint64_t off, uint64_t val, unsigned size)
+{
+    struct pam_wo *w = opaque;
+    memcpy(w->m->mem->host + w->base + off, &val, size); /* low RAM backing starts at host 0 */
+    memmap_code_write(w->m->mem, (w->base + off) >> 12);
+}
+
+static void board_pam(void *o, int seg, uint32_t base, uint32_t size, unsigned attr)
+{
+    struct machine *m = o;
+    int idx = m->pam_region[seg];
+    uint64_t ho;
+    switch (attr & 3) {
+    case 0:
+        if (rom_side(m, base, &ho))
+            memmap_remap(m->mem, idx, REG_ROM, ho, NULL, NULL);
+        else
+            memmap_remap(m->mem, idx, REG_UNASSIGNED, 0, NULL, NULL);
+        break;
+    case 1: memmap_remap(m->mem, idx, REG_ROM, base, NULL, NULL); break;
+    case 3: memmap_remap(m->mem, idx, REG_RAM, base, NULL, NULL); break;
+    default:
+        pam_wo_ctx[seg] = (struct pam_wo){m, base};
+        memmap_remap(m->mem, idx, REG_MMIO, 0, &pam_wo_ops, &pam_wo_ctx[seg]);
+        break;
+    }
+    if (m->cpu) cpu_memmap_changed(m->cpu);
+}
+
+static void board_pirq(void *o, int isa_irq, int level)
+{
+    struct machine *m = o;
+    pic_irq_set(&m->pic, isa_irq, level);
+}
+
+static uint16_t board_pm_base(void *o) { return piix4_pm_base(o); }
+
+/* Builds the PC devices (called once the CPU exists). */
+static bool board_init_pc(struct machine *m, char *err, size_t errlen)
+{
+    const struct machine_config *cfg = &m->cfg;
+    uint64_t below, above;
+    e820_split(cfg->ram_size, &below, &above);
+
+    /* interrupt controller and timers */
+    pic_init(&m->pic, m->bus, board_set_intr, m);
+    m->cpu->irq_ack = board_irq_ack;
+    pit_init(&m->pit, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 0});
+    rtc_init(&m->rtc, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 8}, RTC_DEFAULT_EPOCH);
+    rtc_cmos_setup_pc(&m->rtc, below, above, 1, "cad");
+    i8042_init(&m->kbc, m->bus, (struct irq_line){pic_irq_set, &m->pic, 1},
+               (struct irq_line){pic_irq_set, &m->pic, 12});
+    m->kbc.set_a20 = board_set_a20;
+    m->kbc.reset = board_reset_req;
+    m->kbc.opaque = m;
+    port92_init(&m->p92, m->bus);
+    m->p92.set_a20 = board_set_a20;
+    m->p92.reset = board_reset_req;
+    m->p92.opaque = m;
+
+    /* COM1 */
+    m->serial = chardev_open(cfg->serial ? cfg->serial : "stdio", err, errlen);
+    if (!m->serial) return false;
+    chardev_set_exit_handler(m->serial, board_serial_exit, m);
+    uart_init(&m->com1, m->bus, &m->clk, UART_COM1_BASE, (struct irq_line){pic_irq_set, &m->pic, 4}, m->serial);
+    /* A character takes 1 us of guest time whatever the baud rate: still deterministic, but a
+     * 9600-baud console does not cost a million instructions per character (QEMU sends at once). */
+    m->com1.fixed_char_ns = 1000;
+
+    /* PCI: i440FX host bridge, PIIX3 ISA/IDE, PIIX4 power management */
+    pci_bus_init(&m->pci, m->bus);
+    m->pci.reset_request = board_pci_reset;
+    m->pci.board = m;
+    for (int seg = 0; seg < 13; seg++) {
+        uint32_t base, size;
+        i440fx_pam_segment(seg, &base, &size);
+        m->pam_region[seg] = memmap_add_remappable(m->mem, base, size, "pam");
+        if (m->pam_region[seg] < 0) {
+            snprintf(err, errlen, "too many memory regions");
+            return false;
+        }
+    }
+    i440fx_init(&m->nb);
+    m->nb.pam_update = board_pam;
+    m->nb.opaque = m;
+    pci_bus_add(&m->pci, &m->nb.dev);
+    piix3_init(&m->sb, &m->pci);
+    m->sb.irq_set = board_pirq;
+    m->sb.irq_opaque = m;
+    piix4_pm_init(&m->pm, &m->pci, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 9}, 0);
+    m->pm.power_off = board_power_off;
+    m->pm.opaque = m;
+
+    /* fw_cfg: memory map, CPU count, ACPI tables */
+    fwcfg_init(&m->fw, m->bus, m->mem, true);
+    fwcfg_add_i16(&m->fw, FW_CFG_NB_CPUS, 1);
+    fwcfg_add_i16(&m->fw, FW_CFG_MAX_CPUS, 1);
+    fwcfg_add_i64(&m->fw, FW_CFG_RAM_SIZE, cfg->ram_size);
+    fwcfg_add_i16(&m->fw, FW_CFG_NOGRAPHIC, 1);
+    fwcfg_add_i16(&m->fw, FW_CFG_BOOT_MENU, 0);
+    fwcfg_add_i32(&m->fw, FW_CFG_IRQ0_OVERRIDE, 1);
+    struct e820_entry e[E820_MAX_ENTRIES];
+    uint8_t packed[E820_MAX_ENTRIES * E820_ENTRY_SIZE];
+    size_t n = e820_pack(e, e820_fwcfg_map(cfg->ram_size, e), packed);
+    fwcfg_add_file(&m->fw, "etc/e820", packed, (uint32_t)n);
+    acpi_config_default(&m->acpi.cfg, below);
+    m->acpi.cfg.ncpus = 1;
+    m->acpi.cfg.current_pm_base = board_pm_base;
+    m->acpi.cfg.pm_opaque = &m->pm;
+    if (!acpi_fwcfg_install(&m->acpi, &m->fw)) {
+        snprintf(err, errlen, "cannot build ACPI tables");
+        return false;
+    }
+    return true;
+}
+
+/* System reset: CPU and devices back to their power-on state (RAM keeps its contents). */
+static void board_reset(struct machine *m)
+{
+    cpu_reset(m->cpu);
+    pic_reset(&m->pic);
+    pit_reset(&m->pit);
+    rtc_reset(&m->rtc);
+    i8042_reset(&m->kbc);
+    port92_reset(&m->p92);
+    uart_reset(&m->com1);
+    pci_bus_reset(&m->pci);
+    i440fx_reset(&m->nb);
+    piix3_reset(&m->sb);
+    piix4_pm_reset(&m->pm);
+    fwcfg_reset(&m->fw);
+    cpu_memmap_changed(m->cpu);
 }
 
 struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen)
@@ -77,7 +321,10 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "no firmware given: use -bios FILE");
         goto fail;
     }
+    uint64_t used_before = m->mem->host_used;
     if (!bios_load(m->mem, cfg->bios, err, errlen)) goto fail;
+    m->bios_host_off = used_before;
+    m->bios_size = m->mem->host_used - used_before;
 
     const char *dc = cfg->debugcon ? cfg->debugcon : "stdio";
     if (!strcmp(dc, "stdio")) {
@@ -106,6 +353,9 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     }
     m->cpu->machine = m;
     clock_init(&m->clk, board_vtime, m);
+    m->clk.deadline_changed = board_deadline;
+    if (!board_init_pc(m, err, errlen)) goto fail;
+    board_reset(m);
     return m;
 fail:
     machine_destroy(m);
@@ -115,6 +365,11 @@ fail:
 void machine_destroy(struct machine *m)
 {
     if (!m) return;
+    if (m->serial) {
+        uart_flush(&m->com1);
+        chardev_close(m->serial);
+    }
+    fwcfg_destroy(&m->fw);
     cpu_destroy(m->cpu);
     if (m->con_file && m->con_file != stdout) fclose(m->con_file);
     bus_destroy(m->bus);
@@ -152,6 +407,20 @@ int machine_run(struct machine *m)
             if (m->cfg.max_insns - c->icount < budget) budget = m->cfg.max_insns - c->icount;
         }
         enum cpu_stop r = cpu_run(c, budget);
+        if (m->serial) chardev_poll(m->serial);
+        if (m->poweroff_requested) {
+            status = 0;
+            break;
+        }
+        if (m->reset_requested) {
+            m->reset_requested = false;
+            if (m->cfg.no_reboot) {
+                status = 0;
+                break;
+            }
+            board_reset(m);
+            continue;
+        }
         if (m->dexit.fired) {
             status = m->dexit.status;
             break;
@@ -163,7 +432,7 @@ int machine_run(struct machine *m)
                 break;
             }
             LOG(LOG_CPU_RESET, "shutdown (triple fault); resetting\n");
-            cpu_reset(c);
+            board_reset(m);
             continue;
         }
         if (r == CPU_STOP_HALT) {

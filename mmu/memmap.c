@@ -79,6 +79,26 @@ bool memmap_add_mmio(struct memmap *m, uint64_t base, uint64_t size, const struc
 
 /* Later regions win where regions overlap. The one-entry cache remembers the window
  * [last_lo, last_hi) around the last hit in which no higher-priority region intrudes. */
+int memmap_add_remappable(struct memmap *m, uint64_t base, uint64_t size, const char *name)
+{
+    struct region *r = add_region(m, base, size, name);
+    if (!r) return -1;
+    r->kind = REG_UNASSIGNED;
+    return (int)(r - m->regions);
+}
+
+void memmap_remap(struct memmap *m, int idx, enum region_kind kind, uint64_t host_off,
+                  const struct mmio_ops *ops, void *opaque)
+{
+    struct region *r = &m->regions[idx];
+    r->kind = kind;
+    r->host_off = host_off;
+    r->ops = ops;
+    r->opaque = opaque;
+    m->last = NULL;
+    m->generation++;
+}
+
 const struct region *memmap_find(struct memmap *m, uint64_t gpa)
 {
     if (m->last && gpa - m->last_lo < m->last_hi - m->last_lo) return m->last;
@@ -104,14 +124,14 @@ const struct region *memmap_find(struct memmap *m, uint64_t gpa)
 uint8_t *phys_host(struct memmap *m, uint64_t gpa, bool write)
 {
     const struct region *r = memmap_find(m, gpa);
-    if (!r || r->kind == REG_MMIO || (write && r->kind == REG_ROM)) return NULL;
+    if (!r || r->kind == REG_MMIO || r->kind == REG_UNASSIGNED || (write && r->kind == REG_ROM)) return NULL;
     return m->host + r->host_off + (gpa - r->base);
 }
 
 static uint64_t read_byte(struct memmap *m, uint64_t gpa)
 {
     const struct region *r = memmap_find(m, gpa);
-    if (!r) return 0xff;
+    if (!r || r->kind == REG_UNASSIGNED) return 0xff;
     if (r->kind == REG_MMIO) return r->ops->read(r->opaque, gpa - r->base, 1) & 0xff;
     return m->host[r->host_off + (gpa - r->base)];
 }
@@ -121,11 +141,12 @@ uint64_t phys_read(struct memmap *m, uint64_t gpa, unsigned size)
     const struct region *r = memmap_find(m, gpa);
     if (r && gpa - r->base + size <= r->size) {
         if (r->kind == REG_MMIO) return r->ops->read(r->opaque, gpa - r->base, size);
+        if (r->kind == REG_UNASSIGNED) return size == 8 ? ~0ull : (1ull << (8 * size)) - 1;
         uint64_t v = 0;
         memcpy(&v, m->host + r->host_off + (gpa - r->base), size); /* little-endian host */
         return v;
     }
-    if (!r && size == 1) return 0xff;
+    if ((!r || r->kind == REG_UNASSIGNED) && size == 1) return 0xff;
     uint64_t v = 0;
     for (unsigned k = 0; k < size; k++) v |= read_byte(m, gpa + k) << (8 * k);
     return v;
@@ -134,7 +155,7 @@ uint64_t phys_read(struct memmap *m, uint64_t gpa, unsigned size)
 static void write_byte(struct memmap *m, uint64_t gpa, uint8_t b)
 {
     const struct region *r = memmap_find(m, gpa);
-    if (!r || r->kind == REG_ROM) return;
+    if (!r || r->kind == REG_ROM || r->kind == REG_UNASSIGNED) return;
     if (r->kind == REG_MMIO) {
         r->ops->write(r->opaque, gpa - r->base, b, 1);
         return;
@@ -148,7 +169,7 @@ void phys_write(struct memmap *m, uint64_t gpa, uint64_t val, unsigned size)
 {
     const struct region *r = memmap_find(m, gpa);
     if (r && gpa - r->base + size <= r->size) {
-        if (r->kind == REG_ROM) return;
+        if (r->kind == REG_ROM || r->kind == REG_UNASSIGNED) return;
         if (r->kind == REG_MMIO) {
             r->ops->write(r->opaque, gpa - r->base, val, size);
             return;

@@ -14,7 +14,7 @@ struct mmio_ops {
     void (*write)(void *opaque, uint64_t off, uint64_t val, unsigned size);
 };
 
-enum region_kind { REG_RAM, REG_ROM, REG_MMIO };
+enum region_kind { REG_RAM, REG_ROM, REG_MMIO, REG_UNASSIGNED /* reads all-ones, ignores writes */ };
 
 struct region {
     uint64_t base, size;
@@ -50,6 +50,13 @@ bool memmap_add_alias(struct memmap *m, uint64_t base, uint64_t size, enum regio
                       uint64_t host_off, const char *name);
 bool memmap_add_mmio(struct memmap *m, uint64_t base, uint64_t size, const struct mmio_ops *ops,
                      void *opaque, const char *name);
+/* Adds a region that can later be remapped with memmap_remap (PAM shadowing, BARs). Returns its
+ * index, or -1. It starts unassigned. */
+int memmap_add_remappable(struct memmap *m, uint64_t base, uint64_t size, const char *name);
+/* Points region idx at other backing: RAM/ROM at host_off, MMIO with ops, or unassigned. Bumps the
+ * generation: the CPU must flush its TLBs and decoded code (cpu_memmap_changed). */
+void memmap_remap(struct memmap *m, int idx, enum region_kind kind, uint64_t host_off,
+                  const struct mmio_ops *ops, void *opaque);
 /* The region containing gpa, or NULL (unassigned: reads all-ones, writes ignored). */
 const struct region *memmap_find(struct memmap *m, uint64_t gpa);
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(gcc meson ninja-build pkg-config libcapstone-dev zlib1g-dev check nasm)
+PKGS=(gcc meson ninja-build pkg-config libcapstone-dev zlib1g-dev check nasm seabios)
 # Optional: SDL2 for the display window (not required; the build detects it)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test suite:
 #   unit (Check), length (decoder vs Capstone), guest (bare-metal programs), diff (host
-#   differential, x86-64 hosts only), then unit + guest again under ASan+UBSan.
+#   differential, x86-64 hosts only), boot (real firmware), then unit + guest again under
+#   ASan+UBSan.
 # Ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +27,8 @@ run_suites() { # build_dir suites...
     fi
 }
 
-echo "== release build: unit, length, guest, diff"
-run_suites build unit length guest diff
+echo "== release build: unit, length, guest, diff, boot"
+run_suites build unit length guest diff boot
 
 echo "== ASan+UBSan build: unit, guest"
 if [ ! -f build-asan/build.ninja ]; then

@@ -16,8 +16,9 @@ static void usage(FILE *f)
     fprintf(f,
         "usage: turtles [options]\n"
         "\n"
-        "turtles is an instruction-level x86-64 PC emulator. This version runs bare-metal\n"
-        "programs from a firmware image (the PC platform and Linux boot arrive next).\n"
+        "turtles is an instruction-level x86-64 PC emulator. The machine is QEMU's \"pc\" shape\n"
+        "(i440FX, PIIX3/PIIX4, 8259 PIC, 8254 PIT, CMOS RTC, i8042, 16550A COM1, fw_cfg with\n"
+        "ACPI tables); disks, VGA, APICs and Linux boot are still being built.\n"
         "\n"
         "Machine:\n"
         "  -m SIZE            guest RAM; plain numbers are MiB, suffixes K, M, G (default 128M)\n"
@@ -30,6 +31,8 @@ static void usage(FILE *f)
         "Display and consoles:\n"
         "  -nographic         no display window (the only mode in this version)\n"
         "  -display none      same as -nographic\n"
+        "  -serial DEV        COM1 (16550A at 0x3F8, IRQ 4): stdio (default; Ctrl-A x quits),\n"
+        "                     none, file:PATH\n"
         "  -debugcon DEV      where port 0xE9 output goes: stdio (default), none, file:PATH\n"
         "                     Port 0xF4 is always the debug-exit device: a write of V ends the\n"
         "                     run with exit status (V << 1) | 1, as QEMU's isa-debug-exit.\n"
@@ -137,10 +140,15 @@ int main(int argc, char **argv)
             char *end;
             cfg.max_insns = strtoull(v, &end, 0);
             if (*end || !cfg.max_insns) die("bad -max-insns '%s'", v);
+        } else if (!strcmp(o, "-serial")) {
+            const char *v = ARG();
+            if (strcmp(v, "stdio") && strcmp(v, "none") && strncmp(v, "file:", 5) && strcmp(v, "mon:stdio"))
+                die("-serial %s: use stdio, none or file:PATH", v);
+            cfg.serial = strcmp(v, "mon:stdio") ? v : "stdio";
         } else if (!strcmp(o, "-kernel") || !strcmp(o, "-initrd") || !strcmp(o, "-append") ||
                    !strcmp(o, "-hda") || !strcmp(o, "-cdrom") || !strcmp(o, "-drive") ||
-                   !strcmp(o, "-boot") || !strcmp(o, "-serial")) {
-            die("%s is not supported yet (it arrives with the PC platform)", o);
+                   !strcmp(o, "-boot")) {
+            die("%s is not supported yet (disks and Linux boot are still being built)", o);
         } else {
             die("unknown option '%s' (try --help)", argv[k]);
         }

@@ -664,6 +664,44 @@ START_TEST(test_mb_gzip)
 }
 END_TEST
 
+/* Debian's xen-4.17-amd64.gz (gzip of an ELF32 with a multiboot 1 header, flags 0x3, one
+ * PT_LOAD at 0x200000; PLATFORM.md A.6.2) with the real bzImage as dom0 module: skipped when
+ * absent (TURTLES_TEST_XEN, else /tmp/lbk/root/boot/xen-*.gz). */
+START_TEST(test_mb_real_xen)
+{
+    char xen[4096], kern[4096];
+    const char *env = getenv("TURTLES_TEST_XEN");
+    glob_t g;
+    xen[0] = 0;
+    if (env && *env) snprintf(xen, sizeof xen, "%s", env);
+    else if (glob("/tmp/lbk/root/boot/xen-*.gz", 0, NULL, &g) == 0) {
+        if (g.gl_pathc) snprintf(xen, sizeof xen, "%s", g.gl_pathv[0]);
+        globfree(&g);
+    }
+    const char *k = find_real_kernel(kern, sizeof kern);
+    if (!xen[0] || access(xen, R_OK) != 0 || !k || access(k, R_OK) != 0) {
+        printf("multiboot: no real Xen + bzImage (set TURTLES_TEST_XEN): skipped\n");
+        return;
+    }
+    char mods[8300];
+    snprintf(mods, sizeof mods, "%s console=hvc0", k);
+    struct multiboot_config cfg = {.cmdline = "console=com1 loglvl=all", .modules = mods,
+                                   .e820 = map, .e820_count = nmap};
+    struct boot_entry e;
+    struct multiboot_boot_info mi;
+    CHECK(multiboot_boot_load(mem, &cfg, xen, &e, &mi, err, sizeof err), "xen: %s", err);
+    CHECK(!mi.aout_kludge && (mi.header_flags & 0xFFFF) == 3, "header flags %x", mi.header_flags);
+    CHECK(mi.load_lo == 0x200000 && e.rip >= 0x200000 && e.rip < mi.load_hi, "entry %llx",
+          (unsigned long long)e.rip);
+    CHECK(mi.nmods == 1 && (mi.mod_start[0] & 0xFFF) == 0 && mi.mod_start[0] >= mi.load_hi,
+          "dom0 module");
+    CHECK(g32(mi.mod_start[0] + 0x202) == 0x53726448, "module is the bzImage");
+    printf("multiboot: %s [0x%llx, 0x%llx) entry 0x%llx, dom0 at 0x%llx\n", xen,
+           (unsigned long long)mi.load_lo, (unsigned long long)mi.load_hi,
+           (unsigned long long)e.rip, (unsigned long long)mi.mod_start[0]);
+}
+END_TEST
+
 START_TEST(test_e820_pc)
 {
     struct boot_e820 m[8];
@@ -699,6 +737,7 @@ static Suite *loaders_suite(void)
     tcase_add_test(mb, test_mb_elf_modules);
     tcase_add_test(mb, test_mb_errors);
     tcase_add_test(mb, test_mb_gzip);
+    tcase_add_test(mb, test_mb_real_xen);
     suite_add_tcase(s, mb);
     return s;
 }
