@@ -9,8 +9,10 @@
 #include "bios/acpi.h"
 #include "bios/e820.h"
 #include "bios/fwcfg.h"
+#include "bios/linuxboot.h"
 #include "bios/load.h"
 #include "cpu/cpu.h"
+#include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "devices/bus.h"
 #include "devices/chardev.h"
@@ -266,6 +268,60 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     return true;
 }
 
+/* Direct Linux boot (-kernel): no firmware runs. The BIOS area 0xC0000-0xFFFFF becomes RAM holding
+ * the ACPI tables (RSDP in the F segment, where the kernel scans for it), the kernel and initrd are
+ * loaded by the Linux boot protocol, and the CPU starts at the 32-bit entry point. */
+static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
+{
+    const struct machine_config *cfg = &m->cfg;
+    uint64_t below, above;
+    e820_split(cfg->ram_size, &below, &above);
+    for (int seg = 0; seg < 13; seg++) {
+        uint32_t base, size;
+        i440fx_pam_segment(seg, &base, &size);
+        board_pam(m, seg, base, size, 3);
+    }
+    struct acpi_blobs blobs;
+    if (!acpi_build(&m->acpi.cfg, &blobs) || !acpi_relocate(&blobs, 0xe0000, 0xf0000) ||
+        blobs.tables_len > 0x10000) {
+        snprintf(err, errlen, "cannot build ACPI tables for direct boot");
+        return false;
+    }
+    phys_copy_to(m->mem, 0xe0000, blobs.tables, blobs.tables_len);
+    phys_copy_to(m->mem, 0xf0000, blobs.rsdp, sizeof blobs.rsdp);
+    acpi_blobs_free(&blobs);
+
+    struct boot_e820 map[16];
+    unsigned n = boot_e820_pc(cfg->ram_size, below, map, 16);
+    struct linux_boot_config lc = {
+        .cmdline = cfg->append,
+        .ram_size = cfg->ram_size,
+        .e820 = map,
+        .e820_count = n,
+        .acpi_rsdp = 0xf0000,
+    };
+    struct boot_entry e;
+    struct linux_boot_info info;
+    if (!linux_boot_load(m->mem, &lc, cfg->kernel, cfg->initrd, &e, &info, err, errlen)) return false;
+
+    /* the entry state of the 32-bit boot protocol (Documentation/x86/boot.rst) */
+    struct cpu *c = m->cpu;
+    c->cr0 = e.cr0;
+    c->gdtr.base = e.gdt_base;
+    c->gdtr.limit = e.gdt_limit;
+    const struct boot_seg *segs[6] = {&e.es, &e.cs, &e.ss, &e.ds, &e.fs, &e.gs};
+    for (unsigned s = 0; s < 6; s++)
+        seg_set_cache(c, &c->seg[s], s, segs[s]->sel, segs[s]->base, segs[s]->limit, segs[s]->ar);
+    c->gpr[0] = e.rax; c->gpr[1] = e.rcx; c->gpr[2] = e.rdx; c->gpr[3] = e.rbx;
+    c->gpr[4] = e.rsp; c->gpr[5] = e.rbp; c->gpr[6] = e.rsi; c->gpr[7] = e.rdi;
+    c->gpr[REG_RIP] = e.rip;
+    cpu_write_rflags(c, e.rflags);
+    c->cpl = 0;
+    cpu_update_mode(c);
+    cpu_memmap_changed(c);
+    return true;
+}
+
 /* System reset: CPU and devices back to their power-on state (RAM keeps its contents). */
 static void board_reset(struct machine *m)
 {
@@ -317,12 +373,9 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "cannot map high RAM");
         goto fail;
     }
-    if (!cfg->bios) {
-        snprintf(err, errlen, "no firmware given: use -bios FILE");
-        goto fail;
-    }
+    const char *bios = cfg->bios ? cfg->bios : cfg->kernel ? NULL : "/usr/share/seabios/bios-256k.bin";
     uint64_t used_before = m->mem->host_used;
-    if (!bios_load(m->mem, cfg->bios, err, errlen)) goto fail;
+    if (bios && !bios_load(m->mem, bios, err, errlen)) goto fail;
     m->bios_host_off = used_before;
     m->bios_size = m->mem->host_used - used_before;
 
@@ -356,6 +409,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     m->clk.deadline_changed = board_deadline;
     if (!board_init_pc(m, err, errlen)) goto fail;
     board_reset(m);
+    if (cfg->kernel && !board_direct_linux(m, err, errlen)) goto fail;
     return m;
 fail:
     machine_destroy(m);

@@ -14,6 +14,7 @@ struct machine_config {
     bool no_reboot;          /* triple fault / reset request exits instead of rebooting */
     const char *debugcon;    /* "stdio", "none", or "file:PATH" for port 0xE9 */
     const char *serial;      /* COM1 backend: "stdio" (default), "none", "file:PATH" */
+    const char *kernel, *initrd, *append; /* direct Linux boot (no firmware) */
     uint64_t max_insns;      /* 0: unlimited; otherwise stop with an error after this many */
     bool stats;              /* -d stats */
 };

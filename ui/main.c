@@ -26,6 +26,10 @@ static void usage(FILE *f)
         "  -cpu MODEL         CPU model (default corei7); -cpu help lists models\n"
         "  -bios FILE         firmware image, mapped at the top of 4 GiB and its last 128 KiB\n"
         "                     below 1 MiB; execution starts at the reset vector\n"
+        "                     (default: Debian's SeaBIOS, /usr/share/seabios/bios-256k.bin)\n"
+        "  -kernel BZIMAGE    boot a Linux kernel directly (Linux boot protocol, no firmware)\n"
+        "  -initrd FILE       initial ramdisk for -kernel\n"
+        "  -append CMDLINE    kernel command line for -kernel\n"
         "  -no-reboot         exit instead of resetting on a triple fault\n"
         "\n"
         "Display and consoles:\n"
@@ -145,8 +149,13 @@ int main(int argc, char **argv)
             if (strcmp(v, "stdio") && strcmp(v, "none") && strncmp(v, "file:", 5) && strcmp(v, "mon:stdio"))
                 die("-serial %s: use stdio, none or file:PATH", v);
             cfg.serial = strcmp(v, "mon:stdio") ? v : "stdio";
-        } else if (!strcmp(o, "-kernel") || !strcmp(o, "-initrd") || !strcmp(o, "-append") ||
-                   !strcmp(o, "-hda") || !strcmp(o, "-cdrom") || !strcmp(o, "-drive") ||
+        } else if (!strcmp(o, "-kernel")) {
+            cfg.kernel = ARG();
+        } else if (!strcmp(o, "-initrd")) {
+            cfg.initrd = ARG();
+        } else if (!strcmp(o, "-append")) {
+            cfg.append = ARG();
+        } else if (!strcmp(o, "-hda") || !strcmp(o, "-cdrom") || !strcmp(o, "-drive") ||
                    !strcmp(o, "-boot")) {
             die("%s is not supported yet (disks and Linux boot are still being built)", o);
         } else {
@@ -155,7 +164,7 @@ int main(int argc, char **argv)
 #undef ARG
     }
     if (logfile) log_set_file(logfile);
-    if (!cfg.bios) die("%s", "no firmware or program given: use -bios FILE (see --help)");
+    if ((cfg.initrd || cfg.append) && !cfg.kernel) die("%s", "-initrd and -append need -kernel");
 
     char err[512];
     struct machine *m = machine_create(&cfg, err, sizeof err);
