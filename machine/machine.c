@@ -291,6 +291,13 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
     phys_copy_to(m->mem, 0xf0000, blobs.rsdp, sizeof blobs.rsdp);
     acpi_blobs_free(&blobs);
 
+    /* What firmware would have done for the chipset: the PIIX4 PM block at 0x600 (PMBA, PMIOSE)
+     * so the FADT's PM timer and PM1 registers exist, and PCI interrupt routing as SeaBIOS sets it
+     * (PIRQA-D -> IRQ 10, 10, 11, 11, matching the ACPI _PRT links). */
+    pci_config_write(&m->pm.dev, 0x40, 0x601, 4);
+    pci_config_write(&m->pm.dev, 0x80, 0x01, 1);
+    pci_config_write(&m->sb.isa, 0x60, 0x0b0b0a0a, 4);
+
     struct boot_e820 map[16];
     unsigned n = boot_e820_pc(cfg->ram_size, below, map, 16);
     struct linux_boot_config lc = {
