@@ -33,7 +33,7 @@ struct spec_entry {
     uint8_t osz, mem;
     insn_fn fn;
 };
-extern const struct spec_entry alu_specs[], data_specs[];
+extern const struct spec_entry alu_specs[], data_specs[], shift_specs[];
 /* Replaces i->fn by a specialised handler when one exists for its form. Never raises. */
 void cpu_specialize(struct insn *i);
 
@@ -120,13 +120,16 @@ NORETURN void cpu_seg_fault(struct cpu *c, unsigned s, uint64_t off);
 static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned size, unsigned need)
 {
     const struct seg *sg = &c->seg[s];
+    if (likely(c->mode64)) {
+        /* 64-bit mode: no limit or type checks; a non-canonical address is #SS(0) for SS, else
+         * #GP(0) (SDM Vol.3A 3.3.7.1, 5.3.1) */
+        uint64_t lin = sg->eff_base + off;
+        if (unlikely(!is_canonical(lin))) cpu_seg_fault(c, s, off);
+        return lin;
+    }
     if (unlikely(off < sg->lo || off + (size - 1) > sg->hi || (sg->ok & need) != need))
         cpu_seg_fault(c, s, off);
-    uint64_t lin = (sg->eff_base + off) & c->lin_mask;
-    /* 64-bit mode: a non-canonical address is #SS(0) for SS, else #GP(0) (SDM Vol.3A 3.3.7.1);
-     * outside 64-bit mode lin is 32 bits and always canonical. */
-    if (unlikely(!is_canonical(lin))) cpu_seg_fault(c, s, off);
-    return lin;
+    return (sg->eff_base + off) & 0xffffffffull;
 }
 
 /* ---- memory (mmu/access.c slow paths) ---- */

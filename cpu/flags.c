@@ -6,7 +6,7 @@
  *   ADC/SBB  result   second operand                carry in (0/1)
  *   LOGIC    result   -                             -
  *   INC/DEC  result   -                             CF before the instruction
- *   SHL      result   value shifted by count-1      -
+ *   SHL      result   value shifted by count-1      original value (OF)
  *   SHR      result   value >> (count-1)            original value (OF for count 1)
  *   SAR      result   value >> (count-1)            -
  *   MUL      result   nonzero when CF=OF=1          -
@@ -70,8 +70,10 @@ uint32_t flags_arith(const struct cpu *c)
         af = (res & 0xf) == 0xf;
         break;
     case CC_SHL:
+        /* OF is the first step's: MSB ^ next bit of the original value (cc_src2), which is the
+         * architectural OF for a count of 1 and what Intel produces for larger counts */
         cf = (src & sb) != 0;
-        of = cf != ((res & sb) != 0);
+        of = (((c->cc_src2 & m) ^ ((c->cc_src2 & m) << 1)) & sb) != 0;
         break;
     case CC_SHR:
         cf = src & 1;

@@ -84,15 +84,11 @@ static uint64_t shift_calc(struct cpu *c, unsigned op, unsigned sz, uint64_t v, 
     }
     case SH_SHL:
     case SH_SAL: /* SDM Vol.2 SAL/SHL */
+        /* the lazy SHL kind: CF from the value shifted by count-1, OF from the original value
+         * (the first step's OF, as Intel produces for every count); AF = 0 */
         r = (v << count) & m; /* count <= 63 */
-        if (count == 1) {
-            /* the lazy SHL kind is exact for a count of 1 (OF = MSB(result) ^ CF) */
-            set_flags(c, CC_SHL, sz, r, v, 0);
-            return r;
-        }
-        cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
-        of = ((v >> (bits - 1)) ^ (v >> (bits - 2))) & 1; /* Intel: first step's OF */
-        break;
+        set_flags(c, CC_SHL, sz, r, v << (count - 1), v);
+        return r;
     case SH_SHR: /* SDM Vol.2 SHR: CF = bit count-1, OF = MSB(original) for every count (Intel) */
         r = v >> count;
         set_flags(c, CC_SHR, sz, r, v >> (count - 1), v);
@@ -187,3 +183,32 @@ HANDLER(shift_EbCL_m) { shift_mem(c, i, 0, c->gpr[1], false); }
 HANDLER(shift_EbCL_r) { shift_reg8(c, i, c->gpr[1], false); }
 HANDLER(shift_EvCL_m) { shift_mem(c, i, i->osz, c->gpr[1], false); }
 HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1], false); }
+
+/* Operand-size specialised SHL/SHR/SAR r32/r64, imm8 (installed by cpu_specialize). */
+#define SHIFT_SPEC(name, sz, body)                                                                 \
+    static HANDLER(name)                                                                           \
+    {                                                                                              \
+        unsigned n = (unsigned)i->imm & (sz == 3 ? 0x3f : 0x1f);                                   \
+        if (!n) {                                                                                  \
+            if (sz == 2) c->gpr[i->rm] = (uint32_t)c->gpr[i->rm];                                  \
+            return;                                                                                \
+        }                                                                                          \
+        uint64_t v = c->gpr[i->rm] & sz_mask(sz), r;                                               \
+        body;                                                                                      \
+        c->gpr[i->rm] = r;                                                                         \
+    }
+SHIFT_SPEC(shl_r32, 2, r = (v << n) & 0xffffffffull; set_flags(c, CC_SHL, 2, r, v << (n - 1), v))
+SHIFT_SPEC(shl_r64, 3, r = v << n; set_flags(c, CC_SHL, 3, r, v << (n - 1), v))
+SHIFT_SPEC(shr_r32, 2, r = v >> n; set_flags(c, CC_SHR, 2, r, v >> (n - 1), v))
+SHIFT_SPEC(shr_r64, 3, r = v >> n; set_flags(c, CC_SHR, 3, r, v >> (n - 1), v))
+SHIFT_SPEC(sar_r32, 2, r = (uint64_t)(uint32_t)((int32_t)v >> n);
+           set_flags(c, CC_SAR, 2, r, (uint64_t)((int32_t)v >> (n - 1)), 0))
+SHIFT_SPEC(sar_r64, 3, r = (uint64_t)((int64_t)v >> n); set_flags(c, CC_SAR, 3, r, (uint64_t)((int64_t)v >> (n - 1)), 0))
+
+const struct spec_entry shift_specs[] = {
+    {OP_shl_EvIb, 2, 0, op_shl_r32}, {OP_shl_EvIb, 3, 0, op_shl_r64},
+    {OP_sal_EvIb, 2, 0, op_shl_r32}, {OP_sal_EvIb, 3, 0, op_shl_r64},
+    {OP_shr_EvIb, 2, 0, op_shr_r32}, {OP_shr_EvIb, 3, 0, op_shr_r64},
+    {OP_sar_EvIb, 2, 0, op_sar_r32}, {OP_sar_EvIb, 3, 0, op_sar_r64},
+    {0, 0, 0, NULL},
+};
