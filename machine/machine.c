@@ -19,6 +19,8 @@
 #include "devices/debugcon.h"
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
+#include "devices/blockdev.h" /* IDE */
+#include "devices/ide.h"      /* IDE */
 #include "devices/pci.h"
 #include "devices/pic8259.h"
 #include "devices/piix.h"
@@ -55,6 +57,8 @@ struct machine {
     struct piix4_pm pm;
     struct fwcfg fw;
     struct acpi_state acpi;
+    struct ide_ctrl ide; /* PIIX3 IDE: legacy channels + bus master (devices/ide.c) */
+    bool ide_ready;
     uint64_t bios_host_off, bios_size; /* backing of the firmware image */
     int pam_region[13];                /* memmap regions of the PAM segments */
     bool reset_requested, poweroff_requested;
@@ -189,6 +193,30 @@ static void board_pirq(void *o, int isa_irq, int level)
 
 static uint16_t board_pm_base(void *o) { return piix4_pm_base(o); }
 
+/* ---- IDE wiring ---- */
+static bool board_init_ide(struct machine *m, char *err, size_t errlen)
+{
+    if (!ide_init(&m->ide, m->bus, &m->clk, m->mem, (struct irq_line){pic_irq_set, &m->pic, 14},
+                  (struct irq_line){pic_irq_set, &m->pic, 15})) {
+        snprintf(err, errlen, "IDE ports are taken");
+        return false;
+    }
+    m->ide_ready = true;
+    piix3_ide_set_bm_ops(&m->sb, &ide_bm_ops, &m->ide);
+    for (unsigned k = 0; m->cfg.drives && k < DRIVE_MAX; k++) {
+        const struct drive_spec *d = &m->cfg.drives[k];
+        if (!d->file) continue;
+        struct blockdev *bd = blockdev_open(d->file, d->media == DRIVE_CDROM ? BLOCKDEV_READONLY : d->mode,
+                                            err, errlen);
+        if (!bd) return false;
+        if (!ide_attach(&m->ide, k >> 1, k & 1, bd, d->media == DRIVE_CDROM, err, errlen)) {
+            blockdev_close(bd);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Builds the PC devices (called once the CPU exists). */
 static bool board_init_pc(struct machine *m, char *err, size_t errlen)
 {
@@ -201,7 +229,10 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->cpu->irq_ack = board_irq_ack;
     pit_init(&m->pit, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 0});
     rtc_init(&m->rtc, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 8}, RTC_DEFAULT_EPOCH);
-    rtc_cmos_setup_pc(&m->rtc, below, above, 1, "cad");
+    if (!rtc_cmos_setup_pc(&m->rtc, below, above, 1, cfg->boot_order ? cfg->boot_order : "cad")) {
+        snprintf(err, errlen, "bad boot order '%s' (letters a, c, d, n; at most 3)", cfg->boot_order);
+        return false;
+    }
     i8042_init(&m->kbc, m->bus, (struct irq_line){pic_irq_set, &m->pic, 1},
                (struct irq_line){pic_irq_set, &m->pic, 12});
     m->kbc.set_a20 = board_set_a20;
@@ -244,6 +275,9 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     piix4_pm_init(&m->pm, &m->pci, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 9}, 0);
     m->pm.power_off = board_power_off;
     m->pm.opaque = m;
+
+    /* ---- IDE (devices/ide.c): 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15, bus master behind BAR4 ---- */
+    if (!board_init_ide(m, err, errlen)) return false;
 
     /* fw_cfg: memory map, CPU count, ACPI tables */
     fwcfg_init(&m->fw, m->bus, m->mem, true);
@@ -297,6 +331,9 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
     pci_config_write(&m->pm.dev, 0x40, 0x601, 4);
     pci_config_write(&m->pm.dev, 0x80, 0x01, 1);
     pci_config_write(&m->sb.isa, 0x60, 0x0b0b0a0a, 4);
+    /* IDE: decode both legacy channels (IDETIM/SIDETIM bit 15, as SeaBIOS's piix_ide_setup) */
+    pci_config_write(&m->sb.ide, 0x40, 0x8000, 2);
+    pci_config_write(&m->sb.ide, 0x42, 0x8000, 2);
 
     struct boot_e820 map[16];
     unsigned n = boot_e820_pc(cfg->ram_size, below, map, 16);
@@ -344,6 +381,7 @@ static void board_reset(struct machine *m)
     piix3_reset(&m->sb);
     piix4_pm_reset(&m->pm);
     fwcfg_reset(&m->fw);
+    ide_reset(&m->ide);
     cpu_memmap_changed(m->cpu);
 }
 
@@ -431,6 +469,7 @@ void machine_destroy(struct machine *m)
         chardev_close(m->serial);
     }
     fwcfg_destroy(&m->fw);
+    if (m->ide_ready) ide_destroy(&m->ide);
     cpu_destroy(m->cpu);
     if (m->con_file && m->con_file != stdout) fclose(m->con_file);
     bus_destroy(m->bus);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "devices/blockdev.h"
 #include "emu/log.h"
 #include "machine/machine.h"
 
@@ -17,8 +18,9 @@ static void usage(FILE *f)
         "usage: turtles [options]\n"
         "\n"
         "turtles is an instruction-level x86-64 PC emulator. The machine is QEMU's \"pc\" shape\n"
-        "(i440FX, PIIX3/PIIX4, 8259 PIC, 8254 PIT, CMOS RTC, i8042, 16550A COM1, fw_cfg with\n"
-        "ACPI tables); disks, VGA, APICs and Linux boot are still being built.\n"
+        "(i440FX, PIIX3/PIIX4 with IDE disks and CD-ROM, 8259 PIC, 8254 PIT, CMOS RTC, i8042,\n"
+        "16550A COM1, fw_cfg with ACPI tables). It boots Debian's SeaBIOS, from CD-ROM or disk,\n"
+        "and Linux directly. Not yet: VGA/SDL, APICs (written, not wired), VMX, SVM.\n"
         "\n"
         "Machine:\n"
         "  -m SIZE            guest RAM; plain numbers are MiB, suffixes K, M, G (default 128M)\n"
@@ -31,6 +33,19 @@ static void usage(FILE *f)
         "  -initrd FILE       initial ramdisk for -kernel\n"
         "  -append CMDLINE    kernel command line for -kernel\n"
         "  -no-reboot         exit instead of resetting on a triple fault\n"
+        "\n"
+        "Disks (PIIX3 IDE; raw images only):\n"
+        "  -hda/-hdb/-hdc/-hdd FILE  ATA disk at IDE place 0-3 (primary master/slave,\n"
+        "                     secondary master/slave)\n"
+        "  -cdrom FILE        ATAPI CD-ROM at place 2 (secondary master), always read-only\n"
+        "  -drive file=FILE[,format=raw][,if=ide][,media=disk|cdrom][,index=0-3]\n"
+        "         [,readonly=on][,snapshot=off][,rw=on]\n"
+        "                     a drive; without index, the first free place\n"
+        "  Disk images are never written unless asked: guest writes go to an in-memory\n"
+        "  copy-on-write overlay that is dropped at exit. snapshot=off or rw=on writes them\n"
+        "  to the file; readonly=on makes the disk refuse writes.\n"
+        "  -boot [order=]DEVS boot order for SeaBIOS, up to 3 of: a floppy, c disk, d CD-ROM,\n"
+        "                     n network (default cad)\n"
         "\n"
         "Display and consoles:\n"
         "  -nographic         no display window (the only mode in this version)\n"
@@ -88,6 +103,8 @@ int main(int argc, char **argv)
 {
     struct machine_config cfg = {.ram_size = 128ull << 20};
     const char *logfile = NULL;
+    struct drive_spec drives[DRIVE_MAX] = {{0}};
+    cfg.drives = drives;
 
     for (int k = 1; k < argc; k++) {
         const char *o = argv[k];
@@ -155,9 +172,28 @@ int main(int argc, char **argv)
             cfg.initrd = ARG();
         } else if (!strcmp(o, "-append")) {
             cfg.append = ARG();
-        } else if (!strcmp(o, "-hda") || !strcmp(o, "-cdrom") || !strcmp(o, "-drive") ||
-                   !strcmp(o, "-boot")) {
-            die("%s is not supported yet (disks and Linux boot are still being built)", o);
+        } else if (!strcmp(o, "-hda") || !strcmp(o, "-hdb") || !strcmp(o, "-hdc") || !strcmp(o, "-hdd") ||
+                   !strcmp(o, "-cdrom") || !strcmp(o, "-drive")) {
+            /* ---- IDE drives (devices/blockdev.c) ---- */
+            const char *v = ARG();
+            struct drive_spec d;
+            char derr[256];
+            if (!strcmp(o, "-drive")) {
+                if (!drive_parse(v, &d, derr, sizeof derr)) die("%s", derr);
+            } else {
+                bool cd = !strcmp(o, "-cdrom");
+                d = (struct drive_spec){.file = v, .media = cd ? DRIVE_CDROM : DRIVE_DISK,
+                                        .index = cd ? 2 : o[3] - 'a',
+                                        .mode = cd ? BLOCKDEV_READONLY : BLOCKDEV_SNAPSHOT};
+            }
+            if (!drive_place(drives, &d, derr, sizeof derr)) die("%s", derr);
+        } else if (!strcmp(o, "-boot")) {
+            const char *v = ARG();
+            if (!strncmp(v, "order=", 6)) v += 6;
+            char *order = strdup(v);
+            if (!order) die("%s", "out of memory");
+            order[strcspn(order, ",")] = 0; /* other -boot parameters (menu=...) are ignored */
+            cfg.boot_order = order;
         } else {
             die("unknown option '%s' (try --help)", argv[k]);
         }
