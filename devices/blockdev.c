@@ -184,14 +184,31 @@ static bool parse_bool(const char *v, bool *out)
     return true;
 }
 
+void drive_spec_release(struct drive_spec *d)
+{
+    free(d->storage);
+    d->storage = NULL;
+    d->file = NULL;
+}
+
+static bool drive_parse_copy(const char *opt, struct drive_spec *out, char *err, size_t errlen);
+
 bool drive_parse(const char *opt, struct drive_spec *out, char *err, size_t errlen)
 {
-    char *copy = strdup(opt); /* kept: out->file points into it for the process lifetime */
+    out->storage = NULL;
+    if (drive_parse_copy(opt, out, err, errlen)) return true;
+    drive_spec_release(out);
+    return false;
+}
+
+static bool drive_parse_copy(const char *opt, struct drive_spec *out, char *err, size_t errlen)
+{
+    char *copy = strdup(opt); /* out->file points into it; drive_spec_release frees it */
     if (!copy) {
         snprintf(err, errlen, "out of memory");
         return false;
     }
-    *out = (struct drive_spec){.file = NULL, .media = DRIVE_DISK, .index = -1, .mode = BLOCKDEV_SNAPSHOT};
+    *out = (struct drive_spec){.file = NULL, .storage = copy, .media = DRIVE_DISK, .index = -1, .mode = BLOCKDEV_SNAPSHOT};
     bool readonly = false, snapshot = true, rw = false;
     char *save = NULL;
     for (char *kv = strtok_r(copy, ",", &save); kv; kv = strtok_r(NULL, ",", &save)) {

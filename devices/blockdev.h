@@ -34,11 +34,14 @@ bool blockdev_flush(struct blockdev *bd);
 enum drive_media { DRIVE_DISK, DRIVE_CDROM };
 struct drive_spec {
     const char *file;
+    char *storage;            /* the parsed copy of the option string (file points into it) */
     enum drive_media media;
     int index;                /* 0 primary master, 1 primary slave, 2 secondary master, 3 ...; -1 any */
     enum blockdev_mode mode;
 };
 #define DRIVE_MAX 4
+/* Frees what drive_parse allocated (the command line keeps its specs for the process lifetime). */
+void drive_spec_release(struct drive_spec *d);
 
 /* Parses the value of a QEMU-style -drive option:
  *   file=PATH[,format=raw][,if=ide][,media=disk|cdrom][,index=0-3][,readonly=on|off]

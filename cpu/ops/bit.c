@@ -95,7 +95,7 @@ HANDLER(bt_EvGv_m)
     unsigned sz = i->osz, bits = 8u << sz;
     unsigned sh = 64 - bits;
     int64_t off = (int64_t)(c->gpr[i->reg] << sh) >> sh;
-    uint64_t addr = (ea(c, i) + (uint64_t)((off >> (3 + sz)) << sz)) & sz_mask(i->asz);
+    uint64_t addr = (ea(c, i) + ((uint64_t)(off >> (3 + sz)) << sz)) & sz_mask(i->asz);
     bt_mem(c, i, bt_kind_op(i), addr, (unsigned)off & (bits - 1));
 }
 HANDLER(bt_EvGv_r)

@@ -558,12 +558,17 @@ START_TEST(test_drive_parse)
     char err[256];
     CHECK(drive_parse("file=a.img,format=raw", &d, err, sizeof err) && d.mode == BLOCKDEV_SNAPSHOT &&
           d.media == DRIVE_DISK && d.index == -1 && !strcmp(d.file, "a.img"), "defaults: snapshot disk");
+    drive_spec_release(&d);
     CHECK(drive_parse("file=a.img,snapshot=off", &d, err, sizeof err) && d.mode == BLOCKDEV_WRITETHROUGH, "snapshot=off");
+    drive_spec_release(&d);
     CHECK(drive_parse("file=a.img,rw=on,index=3", &d, err, sizeof err) && d.mode == BLOCKDEV_WRITETHROUGH &&
           d.index == 3, "rw=on");
+    drive_spec_release(&d);
     CHECK(drive_parse("file=a.img,readonly=on", &d, err, sizeof err) && d.mode == BLOCKDEV_READONLY, "readonly");
+    drive_spec_release(&d);
     CHECK(drive_parse("media=cdrom,file=x.iso", &d, err, sizeof err) && d.mode == BLOCKDEV_READONLY &&
           d.media == DRIVE_CDROM, "cdrom");
+    drive_spec_release(&d);
     CHECK(!drive_parse("file=a.img,format=qcow2", &d, err, sizeof err), "qcow2 refused");
     CHECK(!drive_parse("format=raw", &d, err, sizeof err), "file required");
     CHECK(!drive_parse("file=a,bogus=1", &d, err, sizeof err), "unknown key");
