@@ -10,6 +10,7 @@
 #include "bios/e820.h"
 #include "bios/fwcfg.h"
 #include "bios/linuxboot.h"
+#include "bios/multiboot.h"
 #include "bios/load.h"
 #include "cpu/cpu.h"
 #include "cpu/cpu_priv.h"
@@ -345,8 +346,26 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
         .acpi_rsdp = 0xf0000,
     };
     struct boot_entry e;
-    struct linux_boot_info info;
-    if (!linux_boot_load(m->mem, &lc, cfg->kernel, cfg->initrd, &e, &info, err, errlen)) return false;
+    /* The kernel's format decides the loader, as QEMU does: a Linux setup header ("HdrS" at
+     * 0x202), else a Multiboot 1 header in the first 8 KiB (-initrd then lists the modules). */
+    uint8_t *img;
+    size_t len;
+    if (!boot_read_file(cfg->kernel, true, 256u << 20, &img, &len, err, errlen)) return false;
+    bool is_linux = len > 0x206 && !memcmp(img + 0x202, "HdrS", 4);
+    uint32_t mb_off;
+    bool is_mb = !is_linux && multiboot_find_header(img, len, &mb_off);
+    free(img);
+    if (is_mb) {
+        struct multiboot_config mc = {
+            .cmdline = cfg->append, .modules = cfg->initrd, .ram_size = cfg->ram_size,
+            .e820 = map, .e820_count = n,
+        };
+        struct multiboot_boot_info mi;
+        if (!multiboot_boot_load(m->mem, &mc, cfg->kernel, &e, &mi, err, errlen)) return false;
+    } else {
+        struct linux_boot_info info;
+        if (!linux_boot_load(m->mem, &lc, cfg->kernel, cfg->initrd, &e, &info, err, errlen)) return false;
+    }
 
     /* the entry state of the 32-bit boot protocol (Documentation/x86/boot.rst) */
     struct cpu *c = m->cpu;
