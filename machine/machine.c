@@ -61,6 +61,10 @@ struct machine {
     struct ide_ctrl ide; /* PIIX3 IDE: legacy channels + bus master (devices/ide.c) */
     bool ide_ready;
     uint64_t bios_host_off, bios_size; /* backing of the firmware image */
+    struct pam_wo {
+        struct machine *m;
+        uint32_t base;
+    } pam_wo[13];                      /* write-only PAM segments (reads ROM, writes RAM) */
     int pam_region[13];                /* memmap regions of the PAM segments */
     bool reset_requested, poweroff_requested;
 };
@@ -135,11 +139,6 @@ static void board_set_a20(void *o, bool on)
  * ROM side (the firmware's low alias, or nothing below 0xE0000) or shadow RAM. */
 static uint64_t pam_wo_read(void *opaque, uint64_t off, unsigned size);
 static void pam_wo_write(void *opaque, uint64_t off, uint64_t val, unsigned size);
-struct pam_wo {
-    struct machine *m;
-    uint32_t base;
-};
-static struct pam_wo pam_wo_ctx[13];
 static const struct mmio_ops pam_wo_ops = {pam_wo_read, pam_wo_write};
 
 static bool rom_side(struct machine *m, uint64_t gpa, uint64_t *host_off)
@@ -179,8 +178,8 @@ static void board_pam(void *o, int seg, uint32_t base, uint32_t size, unsigned a
     case 1: memmap_remap(m->mem, idx, REG_ROM, base, NULL, NULL); break;
     case 3: memmap_remap(m->mem, idx, REG_RAM, base, NULL, NULL); break;
     default:
-        pam_wo_ctx[seg] = (struct pam_wo){m, base};
-        memmap_remap(m->mem, idx, REG_MMIO, 0, &pam_wo_ops, &pam_wo_ctx[seg]);
+        m->pam_wo[seg] = (struct pam_wo){m, base};
+        memmap_remap(m->mem, idx, REG_MMIO, 0, &pam_wo_ops, &m->pam_wo[seg]);
         break;
     }
     if (m->cpu) cpu_memmap_changed(m->cpu);
