@@ -219,6 +219,10 @@ struct cpu {
     uint32_t *(*code_stamp)(struct cpu *c, uint64_t gpa); /* unused placeholder for SMC hooks */
     void *machine; /* back pointer for the board (struct machine *) */
     int (*irq_ack)(void *machine);  /* INTA cycle: returns the vector of the pending interrupt */
+    /* The local APIC, when the board has one: IA32_APIC_BASE goes to it, CPUID reports it. */
+    void *apic;
+    uint64_t (*apic_base_get)(void *apic);
+    bool (*apic_base_set)(void *apic, uint64_t v);
     bool shutdown;
 };
 

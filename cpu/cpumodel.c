@@ -96,6 +96,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
             | (1u << 5)                      /* MSR */
             | (1u << 6)                      /* PAE */
             | (has(c, FEAT_CX8) ? 1u << 8 : 0)
+            | (c->apic && c->apic_base_get && (c->apic_base_get(c->apic) & (1u << 11)) ? 1u << 9 : 0)
             | (has(c, FEAT_SEP) ? 1u << 11 : 0)
             | (m->mtrr ? 1u << 12 : 0)
             | (m->pge ? 1u << 13 : 0)

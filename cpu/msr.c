@@ -48,7 +48,7 @@ bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
     switch (idx) {
     case MSR_TSC: *v = cpu_tsc(c); return true;
     case MSR_PLATFORM_ID: *v = 0; return m->vendor == VENDOR_INTEL;
-    case MSR_APIC_BASE: *v = c->apic_base; return true;
+    case MSR_APIC_BASE: *v = c->apic ? c->apic_base_get(c->apic) : c->apic_base; return true;
     case MSR_FEATURE_CONTROL: *v = c->feature_control; return m->vendor == VENDOR_INTEL;
     case MSR_BIOS_SIGN_ID: *v = 0; return true;
     case MSR_MTRRCAP: *v = m->mtrr ? (8u | 1u << 8 | 1u << 10) : 0; return m->mtrr; /* 8 var, fixed, WC */
@@ -92,6 +92,7 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
     case MSR_APIC_BASE:
         /* bits 7:0, 9, 10 (no x2APIC) and above MAXPHYADDR are reserved */
         if (v & (0x6ffull | ~((1ull << m->maxphys) - 1))) return false;
+        if (c->apic) return c->apic_base_set(c->apic, v);
         c->apic_base = v;
         return true;
     case MSR_FEATURE_CONTROL:

@@ -18,7 +18,10 @@
 #include "devices/bus.h"
 #include "devices/chardev.h"
 #include "devices/debugcon.h"
+#include "devices/hpet.h"
 #include "devices/i440fx.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 #include "devices/i8042.h"
 #include "devices/blockdev.h" /* IDE */
 #include "devices/ide.h"      /* IDE */
@@ -46,6 +49,10 @@ struct machine {
 
     /* the QEMU "pc" shape: ISA devices, i440FX/PIIX3/PIIX4, fw_cfg with ACPI tables */
     struct pic pic;
+    struct lapic lapic;
+    struct lapic *lapics[1];
+    struct ioapic ioapic;
+    struct hpet hpet;
     struct pit pit;
     struct rtc rtc;
     struct i8042 kbc;
@@ -97,10 +104,55 @@ static void board_set_intr(void *o, bool level)
     struct machine *m = o;
     if (m->cpu) cpu_set_intr(m->cpu, level);
 }
+/* Interrupt routing (the QEMU pc topology): ISA IRQ n goes to 8259 input n and to IOAPIC pin n
+ * (IRQ0 to pin 2, as the MADT's override says); the 8259's output enters the LAPIC's LINT0
+ * (ExtINT, virtual-wire mode); the LAPIC drives the CPU's INTR and answers its INTA. */
 static int board_irq_ack(void *o)
 {
     struct machine *m = o;
+    return lapic_ack(&m->lapic);
+}
+static int board_extint_ack(void *o)
+{
+    struct machine *m = o;
     return pic_ack(&m->pic);
+}
+static void board_pic_out(void *o, bool level)
+{
+    struct machine *m = o;
+    lapic_lint_set(&m->lapic, 0, level);
+}
+static void board_isa_irq(void *o, int n, int level)
+{
+    struct machine *m = o;
+    pic_irq_set(&m->pic, n, level);
+    ioapic_set_irq(&m->ioapic, n == 0 ? 2 : n, level);
+}
+static struct irq_line isa_irq(struct machine *m, int n) { return (struct irq_line){board_isa_irq, m, n}; }
+static void board_apic_send(void *o, struct lapic *from, const struct apic_msg *msg)
+{
+    struct machine *m = o;
+    apic_bus_send(m->lapics, 1, from, msg);
+}
+static void board_ioapic_deliver(void *o, const struct apic_msg *msg)
+{
+    struct machine *m = o;
+    apic_bus_send(m->lapics, 1, NULL, msg);
+}
+static void board_eoi(void *o, uint8_t vector)
+{
+    struct machine *m = o;
+    ioapic_eoi(&m->ioapic, vector);
+}
+static uint64_t board_apic_base_get(void *o)
+{
+    struct machine *m = o;
+    return lapic_get_base(&m->lapic);
+}
+static bool board_apic_base_set(void *o, uint64_t v)
+{
+    struct machine *m = o;
+    return lapic_set_base(&m->lapic, v);
 }
 static void board_stop(struct machine *m)
 {
@@ -185,10 +237,9 @@ static void board_pam(void *o, int seg, uint32_t base, uint32_t size, unsigned a
     if (m->cpu) cpu_memmap_changed(m->cpu);
 }
 
-static void board_pirq(void *o, int isa_irq, int level)
+static void board_pirq(void *o, int irq, int level)
 {
-    struct machine *m = o;
-    pic_irq_set(&m->pic, isa_irq, level);
+    board_isa_irq(o, irq, level);
 }
 
 static uint16_t board_pm_base(void *o) { return piix4_pm_base(o); }
@@ -225,16 +276,35 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     e820_split(cfg->ram_size, &below, &above);
 
     /* interrupt controller and timers */
-    pic_init(&m->pic, m->bus, board_set_intr, m);
+    lapic_init(&m->lapic, &m->clk, 0, true);
+    m->lapic.set_intr = board_set_intr;
+    m->lapic.extint_ack = board_extint_ack;
+    m->lapic.cpu_opaque = m;
+    m->lapic.send_ipi = board_apic_send;
+    m->lapic.eoi_broadcast = board_eoi;
+    m->lapic.board_opaque = m;
+    m->lapic.reset_lint0_extint = true;
+    m->lapics[0] = &m->lapic;
+    memmap_add_mmio(m->mem, 0xfee00000, 0x1000, &lapic_mmio_ops, &m->lapic, "lapic");
+    ioapic_init(&m->ioapic, 0, board_ioapic_deliver, m);
+    memmap_add_mmio(m->mem, 0xfec00000, 0x1000, &ioapic_mmio_ops, &m->ioapic, "ioapic");
+    hpet_init(&m->hpet, &m->clk);
+    m->hpet.legacy[0] = isa_irq(m, 0);
+    m->hpet.legacy[1] = isa_irq(m, 8);
+    m->hpet.ioapic = (struct irq_line){ioapic_set_irq, &m->ioapic, 0};
+    memmap_add_mmio(m->mem, 0xfed00000, 0x400, &hpet_mmio_ops, &m->hpet, "hpet");
+    m->cpu->apic = m;
+    m->cpu->apic_base_get = board_apic_base_get;
+    m->cpu->apic_base_set = board_apic_base_set;
+    pic_init(&m->pic, m->bus, board_pic_out, m);
     m->cpu->irq_ack = board_irq_ack;
-    pit_init(&m->pit, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 0});
-    rtc_init(&m->rtc, m->bus, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 8}, RTC_DEFAULT_EPOCH);
+    pit_init(&m->pit, m->bus, &m->clk, isa_irq(m, 0));
+    rtc_init(&m->rtc, m->bus, &m->clk, isa_irq(m, 8), RTC_DEFAULT_EPOCH);
     if (!rtc_cmos_setup_pc(&m->rtc, below, above, 1, cfg->boot_order ? cfg->boot_order : "cad")) {
         snprintf(err, errlen, "bad boot order '%s' (letters a, c, d, n; at most 3)", cfg->boot_order);
         return false;
     }
-    i8042_init(&m->kbc, m->bus, (struct irq_line){pic_irq_set, &m->pic, 1},
-               (struct irq_line){pic_irq_set, &m->pic, 12});
+    i8042_init(&m->kbc, m->bus, isa_irq(m, 1), isa_irq(m, 12));
     m->kbc.set_a20 = board_set_a20;
     m->kbc.reset = board_reset_req;
     m->kbc.opaque = m;
@@ -247,7 +317,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->serial = chardev_open(cfg->serial ? cfg->serial : "stdio", err, errlen);
     if (!m->serial) return false;
     chardev_set_exit_handler(m->serial, board_serial_exit, m);
-    uart_init(&m->com1, m->bus, &m->clk, UART_COM1_BASE, (struct irq_line){pic_irq_set, &m->pic, 4}, m->serial);
+    uart_init(&m->com1, m->bus, &m->clk, UART_COM1_BASE, isa_irq(m, 4), m->serial);
     /* A character takes 1 us of guest time whatever the baud rate: still deterministic, but a
      * 9600-baud console does not cost a million instructions per character (QEMU sends at once). */
     m->com1.fixed_char_ns = 1000;
@@ -272,7 +342,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     piix3_init(&m->sb, &m->pci);
     m->sb.irq_set = board_pirq;
     m->sb.irq_opaque = m;
-    piix4_pm_init(&m->pm, &m->pci, &m->clk, (struct irq_line){pic_irq_set, &m->pic, 9}, 0);
+    piix4_pm_init(&m->pm, &m->pci, &m->clk, isa_irq(m, 9), 0);
     m->pm.power_off = board_power_off;
     m->pm.opaque = m;
 
@@ -388,6 +458,9 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
 static void board_reset(struct machine *m)
 {
     cpu_reset(m->cpu);
+    lapic_reset(&m->lapic);
+    ioapic_reset(&m->ioapic);
+    hpet_reset(&m->hpet);
     pic_reset(&m->pic);
     pit_reset(&m->pit);
     rtc_reset(&m->rtc);
