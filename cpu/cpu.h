@@ -125,6 +125,7 @@ enum cc_kind {
 #define PEND_STOP (1u << 4)    /* leave the run loop (device asked for exit, reset, ...) */
 #define PEND_TIMER (1u << 5)   /* a timer deadline was reached */
 #define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
+#define PEND_HALT (1u << 7)    /* HLT just executed: leave the block loop before the next instruction */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
 /* x87 register and SSE register images */

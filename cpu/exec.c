@@ -360,6 +360,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     }
     for (;;) {
         if (unlikely(c->pending)) {
+            c->pending &= ~PEND_HALT; /* c->halted itself stays until an event */
             if (c->pending & PEND_STOP) {
                 c->pending &= ~PEND_STOP;
                 return CPU_STOP_REQUEST;

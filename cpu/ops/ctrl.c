@@ -91,6 +91,7 @@ HANDLER(hlt)
 {
     if (c->cpl != 0) raise_gp(c, 0);
     c->halted = 1;
+    c->pending |= PEND_HALT; /* nothing after HLT runs until an event wakes the CPU */
 }
 
 HANDLER(clc) { set_arith_flags(c, flags_arith(c) & ~FL_CF); }
