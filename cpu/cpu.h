@@ -224,6 +224,8 @@ struct cpu {
     void *apic;
     uint64_t (*apic_base_get)(void *apic);
     bool (*apic_base_set)(void *apic, uint64_t v);
+    uint8_t (*apic_cr8_get)(void *apic);           /* CR8 = TPR[7:4] (SDM Vol.3A 11.8.6.1) */
+    void (*apic_cr8_set)(void *apic, uint8_t v);
     bool shutdown;
 };
 

@@ -100,6 +100,7 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
     case 8:
         if (v >> 4) raise_gp(c, 0); /* SDM Vol.3A 10.8.6.1: bits 63:4 reserved */
         c->cr8 = v;
+        if (c->apic && c->apic_cr8_set) c->apic_cr8_set(c->apic, (uint8_t)v); /* the TPR */
         break;
     default:
         raise_ud(c);

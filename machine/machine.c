@@ -154,6 +154,16 @@ static bool board_apic_base_set(void *o, uint64_t v)
     struct machine *m = o;
     return lapic_set_base(&m->lapic, v);
 }
+static uint8_t board_cr8_get(void *o)
+{
+    struct machine *m = o;
+    return lapic_get_cr8(&m->lapic);
+}
+static void board_cr8_set(void *o, uint8_t v)
+{
+    struct machine *m = o;
+    lapic_set_cr8(&m->lapic, v);
+}
 static void board_stop(struct machine *m)
 {
     if (m->cpu) m->cpu->pending |= PEND_STOP;
@@ -296,6 +306,8 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->cpu->apic = m;
     m->cpu->apic_base_get = board_apic_base_get;
     m->cpu->apic_base_set = board_apic_base_set;
+    m->cpu->apic_cr8_get = board_cr8_get;
+    m->cpu->apic_cr8_set = board_cr8_set;
     pic_init(&m->pic, m->bus, board_pic_out, m);
     m->cpu->irq_ack = board_irq_ack;
     pit_init(&m->pit, m->bus, &m->clk, isa_irq(m, 0));

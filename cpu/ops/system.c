@@ -24,7 +24,7 @@ HANDLER(mov_RdCd)
     case 2: v = c->cr2; break;
     case 3: v = c->cr3; break;
     case 4: v = c->cr4; break;
-    default: v = c->cr8; break;
+    default: v = c->apic && c->apic_cr8_get ? c->apic_cr8_get(c->apic) : c->cr8; break;
     }
     if (c->mode64)
         c->gpr[i->rm] = v;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-guest.sh EMU IMAGE [timeout-seconds]
 #   EMU: "qemu" (QEMU TCG, -cpu max), "kvm" (QEMU KVM, -cpu host), or the
-#        path of the turtles executable (run as: EMU -m 128 -bios IMAGE -nographic).
+#        path of the turtles executable (run as: EMU -m 128 -bios IMAGE -nographic -no-reboot).
 # Prints the guest's port-0xE9 output; exits 0 iff the emulator exited with
 # status 1 (guest wrote 0 to port 0xF4) and the output has "PASS <name>",
 # where <name> is the image file name without directory and extension.
@@ -30,7 +30,7 @@ kvm)
     timeout "$tmo" qemu-system-x86_64 -machine pc -accel kvm -cpu host "${qemu_common[@]}" </dev/null >/dev/null 2>"$out.err"
     st=$? ;;
 *)
-    timeout "$tmo" "$emu" -m 128 -bios "$img" -nographic </dev/null >"$out" 2>"$out.err"
+    timeout "$tmo" "$emu" -m 128 -bios "$img" -nographic -no-reboot </dev/null >"$out" 2>"$out.err"
     st=$? ;;
 esac
 cat "$out"
