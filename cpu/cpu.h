@@ -217,7 +217,6 @@ struct cpu {
     uint64_t features; /* FEATURE_BIT mask of the model */
     struct decode_ctx dctx;
     struct icache *icache;
-    uint32_t *(*code_stamp)(struct cpu *c, uint64_t gpa); /* unused placeholder for SMC hooks */
     void *machine; /* back pointer for the board (struct machine *) */
     int (*irq_ack)(void *machine);  /* INTA cycle: returns the vector of the pending interrupt */
     /* The local APIC, when the board has one: IA32_APIC_BASE goes to it, CPUID reports it. */

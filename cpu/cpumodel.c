@@ -121,8 +121,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
              | (has(c, FEAT_AES) ? 1u << 25 : 0)
              | (has(c, FEAT_XSAVE) ? 1u << 26 : 0)
              | ((c->cr4 & CR4_OSXSAVE) ? 1u << 27 : 0)
-             | (has(c, FEAT_RDRAND) ? 1u << 30 : 0)
-             | (1u << 31 & 0); /* hypervisor bit: not set */
+             | (has(c, FEAT_RDRAND) ? 1u << 30 : 0); /* bit 31 (hypervisor present): never set */
         break;
     case 7:
         if (sub == 0) {

@@ -104,8 +104,6 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     b->gen++;
     while (n < BLOCK_MAX) {
         struct insn *i = &b->insn[n];
-        uint64_t ilin = (lin + (off - (unsigned)(lin & 0xfff)));
-        (void)ilin;
         enum decode_status st = decode_insn(&c->dctx, page + off, 0x1000 - off, i);
         if (st == DEC_NEED_MORE) {
             if (n > 0) break; /* end the block before the page-crossing instruction */
@@ -123,7 +121,6 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         if (st != DEC_OK || (op_info[i->op].attr & A_END) || off >= 0x1000) break;
         /* a REP string instruction may stop early and resume itself: it ends the block */
         if ((op_info[i->op].attr & A_STR) && (i->pfx & (PFX_REP | PFX_REPNE))) break;
-        /* real-mode / 16-bit code: stop at the CS limit so a fetch fault is raised in order */
     }
     b->n = (uint16_t)n;
     b->gpa = gpa;

@@ -123,10 +123,8 @@ uint64_t cpu_get_rflags(struct cpu *c)
 void cpu_write_rflags(struct cpu *c, uint64_t v)
 {
     bool vm_changed = ((c->rflags ^ (uint32_t)v) & FL_VM) != 0;
-    bool tf_changed = ((c->rflags ^ (uint32_t)v) & FL_TF) != 0;
     c->rflags = ((uint32_t)v & ~FL_ARITH & 0x3f7fd7u) | FL_FIXED1;
     set_arith_flags(c, (uint32_t)v);
     if (c->rflags & FL_TF) c->pending |= PEND_TF;
     if (vm_changed) cpu_update_mode(c);
-    (void)tf_changed;
 }

@@ -27,7 +27,6 @@ static void op_unimplemented(struct cpu *c, const struct insn *i)
 }
 
 static struct op_handlers table[OP_COUNT];
-static unsigned missing;
 static insn_fn spec[OP_COUNT][4][2];
 
 void cpu_specialize(struct insn *i)
@@ -46,17 +45,8 @@ __attribute__((constructor)) static void handlers_init(void)
         for (const struct spec_entry *e = lists[l]; e->fn; e++) spec[e->op][e->osz][e->mem] = e->fn;
     for (unsigned k = 0; k < OP_COUNT; k++) {
         table[k] = weak_table[k];
-        const struct op_info *e = &op_info[k];
-        bool need_m = e->form == F_BOTH || e->form == F_MEM;
-        bool need_r = e->form != F_MEM;
-        if (!table[k].m) {
-            table[k].m = op_unimplemented;
-            if (need_m) missing++;
-        }
-        if (!table[k].r) {
-            table[k].r = op_unimplemented;
-            if (need_r) missing++;
-        }
+        if (!table[k].m) table[k].m = op_unimplemented;
+        if (!table[k].r) table[k].r = op_unimplemented;
     }
 }
 
@@ -76,6 +66,5 @@ unsigned cpu_unimplemented_count(void *file)
             if (file) fprintf(file, "unimplemented: %s (OP %u)%s%s\n", e->mnem, k, bad_m ? " mem" : "", bad_r ? " reg" : "");
         }
     }
-    (void)missing;
     return n;
 }
