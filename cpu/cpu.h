@@ -13,6 +13,7 @@ struct memmap;
 struct bus;
 struct cpu_model;
 struct icache;
+struct vmx;
 
 /* ---- architectural constants (SDM Vol.3A 2.5, Vol.1 3.4.3) ---- */
 #define CR0_PE (1ull << 0)
@@ -126,6 +127,7 @@ enum cc_kind {
 #define PEND_TIMER (1u << 5)   /* a timer deadline was reached */
 #define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
 #define PEND_HALT (1u << 7)    /* HLT just executed: leave the block loop before the next instruction */
+#define PEND_VMX (1u << 8)     /* VMX non-root: event injection or an asynchronous exit control is on */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
 /* x87 register and SSE register images */
@@ -226,6 +228,10 @@ struct cpu {
     uint8_t (*apic_cr8_get)(void *apic);           /* CR8 = TPR[7:4] (SDM Vol.3A 11.8.6.1) */
     void (*apic_cr8_set)(void *apic, uint8_t v);
     bool shutdown;
+    bool inhibit_movss; /* the interrupt shadow (PEND_INHIBIT) comes from MOV SS/POP SS, not STI */
+    bool nmi_blocked;   /* NMIs blocked until the next IRET */
+    uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */
+    struct vmx *vmx;    /* VMX state; NULL when the model has no VMX */
 };
 
 /* Creates a CPU of the given model attached to memory and I/O; calls cpu_reset. */

@@ -386,6 +386,8 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v);
 /* RDMSR/WRMSR: return false if the MSR does not exist or the value is invalid (-> #GP). */
 bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v) WARN_UNUSED;
 bool msr_write(struct cpu *c, uint32_t idx, uint64_t v) WARN_UNUSED;
+/* CR4 bits this CPU implements. Never raises. */
+uint64_t cpu_cr4_valid(const struct cpu *c);
 /* Flushes TLBs and decoded state after paging-structure changes. */
 void cpu_tlb_flush(struct cpu *c, bool global);
 

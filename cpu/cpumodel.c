@@ -15,10 +15,10 @@
 static const struct cpu_model models[] = {
     {
         .name = "corei7",
-        .description = "Intel Core i7 (Nehalem-class signature, 64-bit, no VMX yet)",
+        .description = "Intel Core i7 (Nehalem-class signature, 64-bit, VMX without EPT yet)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
-        .features = COMMON_FEATURES,
+        .features = COMMON_FEATURES | F(VMX),
         .maxphys = 40, .maxvirt = 48,
         .nx = true, .pdpe1gb = true, .lahf64 = true, .pse36 = true, .pge = true, .pat = true,
         .mtrr = true, .smep = true, .smap = true, .fsgsbase = true,

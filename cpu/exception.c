@@ -3,6 +3,7 @@
  * the faulting instruction and calls cpu_handle_fault.
  */
 #include "cpu/cpu_priv.h"
+#include "cpu/vmx/vmx.h"
 
 /* Vectors that push an error code in protected mode (SDM Vol.3A 6.3.1, table 6-1). */
 static bool vector_has_error(int vec)
@@ -37,6 +38,7 @@ NORETURN void cpu_raise_noerr(struct cpu *c, int vec) { cpu_raise(c, vec, 0); }
 
 NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err)
 {
+    c->cr2_prev = c->cr2;
     c->cr2 = lin; /* SDM Vol.3A 4.7: CR2 receives the faulting linear address */
     LOG(LOG_MMU, "#PF lin=%llx err=%x at %llx\n", (unsigned long long)lin, err, (unsigned long long)c->insn_rip);
     cpu_raise(c, EXC_PF, err);
@@ -60,6 +62,12 @@ void cpu_handle_fault(struct cpu *c)
 
     /* A fault while delivering an earlier exception (SDM Vol.3A 6.15, table 6-5). */
     int v = exc_combine(prev, vec);
+    if (v < 0 && (c->ctx & CTX_VMX)) {
+        /* in VMX non-root operation a triple fault is a VM exit (SDM Vol.3C 25.2) */
+        c->cur_exc = -1;
+        vmx_do_exit(c, EXIT_TRIPLE_FAULT, 0);
+        return;
+    }
     if (v < 0) {
         LOG(LOG_INT | LOG_CPU_RESET, "triple fault at %04x:%016llx (vector %d during #DF)\n",
             c->seg[SEG_CS].sel, (unsigned long long)RIP(c), vec);

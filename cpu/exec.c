@@ -3,6 +3,7 @@
  */
 #include "cpu/cpu_priv.h"
 #include "cpu/icache.h"
+#include "cpu/vmx/vmx.h"
 #include "mmu/memmap.h"
 
 #include <stdio.h>
@@ -342,15 +343,39 @@ static void step_one(struct cpu *c)
     if (!(c->rflags & FL_TF)) c->pending &= ~PEND_TF;
 }
 
+/* VMX-preemption timer: a running guest stops at the deadline so the exit is taken on time. */
+static void clamp_run_end(struct cpu *c)
+{
+    const struct vmx *x = c->vmx;
+    if ((c->ctx & CTX_VMX) && (x->pin & PIN_PREEMPTION_TIMER)) {
+        uint64_t at = x->preempt_deadline > c->idle_ns ? x->preempt_deadline - c->idle_ns : 0;
+        if (at < c->run_end) c->run_end = at > c->icount ? at : c->icount;
+    }
+}
+
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 {
-    c->run_end = c->icount + budget;
+    uint64_t run_end = c->icount + budget; /* the budget before any VMX clamp */
+    c->run_end = run_end;
+    clamp_run_end(c);
     c->blk_first = NULL;
     int jr = setjmp(c->jb);
-    if (jr == 2) {
-        /* op_leave_block: the instructions before it retired, it did not */
-        c->icount += (uint64_t)(c->cur - c->blk_first);
+    if (jr == 2 || jr == 4) {
+        /* op_leave_block: the instructions before it retired, it did not. 4: an event became a
+         * VM exit (vmx_deliver_hook), which has already switched worlds. */
+        if (c->blk_first) c->icount += (uint64_t)(c->cur - c->blk_first);
         c->blk_first = NULL;
+        if (jr == 4) {
+            clamp_run_end(c);
+            if (c->shutdown) return CPU_STOP_SHUTDOWN;
+        }
+    } else if (jr == 3) {
+        /* an instruction caused a VM exit instead of executing (vmx_exit_insn) */
+        if (c->blk_first) c->icount += (uint64_t)(c->cur - c->blk_first);
+        c->blk_first = NULL;
+        RIP(c) = c->insn_rip;
+        vmx_do_exit(c, c->vmx->exit_reason, c->vmx->exit_qual);
+        if (c->shutdown) return CPU_STOP_SHUTDOWN;
     } else if (jr) {
         fault_landing(c);
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
@@ -362,6 +387,11 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 c->pending &= ~PEND_STOP;
                 return CPU_STOP_REQUEST;
             }
+            if ((c->ctx & CTX_VMX) && vmx_check_events(c)) {
+                clamp_run_end(c);
+                if (c->shutdown) return CPU_STOP_SHUTDOWN;
+                continue;
+            }
             if (c->pending & PEND_INHIBIT) {
                 c->pending &= ~PEND_INHIBIT;
                 if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
@@ -371,7 +401,15 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             if (take_interrupt(c)) continue;
         }
         if (unlikely(c->halted)) return CPU_STOP_HALT;
-        if (unlikely(c->icount >= c->run_end)) return CPU_STOP_BUDGET;
+        if (unlikely(c->icount >= c->run_end)) {
+            /* the VMX-preemption timer may be what cut the run short (clamp_run_end); the
+             * board's timers also shorten run_end, and then the run simply ends */
+            if ((c->ctx & CTX_VMX) && c->icount < run_end && vmx_check_events(c)) {
+                if (c->shutdown) return CPU_STOP_SHUTDOWN;
+                continue;
+            }
+            return CPU_STOP_BUDGET;
+        }
         if (unlikely(c->pending & (PEND_TF | PEND_DR))) {
             step_one(c);
             continue;

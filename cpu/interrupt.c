@@ -7,6 +7,7 @@
  * being delivered is not a software interrupt (SDM Vol.3A 6.13).
  */
 #include "cpu/seg.h"
+#include "cpu/vmx/vmx.h"
 
 /* ---- real-address mode (SDM Vol.3A 20.1.4; Vol.2 INT n "REAL-ADDRESS-MODE") ---- */
 static void deliver_real(struct cpu *c, int vec)
@@ -217,6 +218,8 @@ void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_er
 
     LOG(LOG_INT, "int: vec %d type %d err %x cs:rip %04x:%llx cpl %u\n", vec, (int)type,
         has_err ? err : 0, c->seg[SEG_CS].sel, (unsigned long long)RIP(c), c->cpl);
+    /* VMX non-root: the exception bitmap and NMI exiting may turn the event into a VM exit */
+    if (unlikely(c->ctx & CTX_VMX)) vmx_deliver_hook(c, vec, (int)type, has_err, err);
     if (!cpu_pmode(c)) {
         deliver_real(c, vec);
     } else {
@@ -229,6 +232,7 @@ void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_er
     }
     /* the handler's first instruction is not in an interrupt shadow */
     c->pending &= ~PEND_INHIBIT;
+    if (c->vmx) c->vmx->deliv_info = 0; /* delivered: no longer "during event delivery" */
 }
 
 /* ---- I/O permission (SDM Vol.1 19.5.1, 19.5.2; Vol.3A 20.2.8.1) ---- */

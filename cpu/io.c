@@ -14,4 +14,13 @@ void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v)
 
 /* The TSC counts guest nanoseconds (retired instructions plus halted time): deterministic, no
  * host time. */
-uint64_t cpu_tsc(const struct cpu *c) { return cpu_vtime(c) + c->tsc_offset; }
+#include "cpu/vmx/vmx.h"
+
+/* In VMX non-root operation with "use TSC offsetting", RDTSC, RDTSCP and RDMSR of IA32_TSC see
+ * the TSC offset added (SDM Vol.3C 25.3). */
+uint64_t cpu_tsc(const struct cpu *c)
+{
+    uint64_t t = cpu_vtime(c) + c->tsc_offset;
+    if (unlikely(c->ctx & CTX_VMX) && (c->vmx->proc & CPU_USE_TSC_OFFSETTING)) t += c->vmx->f[VF_TSC_OFFSET];
+    return t;
+}

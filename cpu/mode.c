@@ -1,6 +1,7 @@
 /* Mode bookkeeping: recomputes the decode mode key and the derived per-mode values whenever
  * CR0, CR4, EFER, CS or RFLAGS.VM change. */
 #include "cpu/cpu_priv.h"
+#include "cpu/vmx/vmx.h"
 
 void cpu_update_mode(struct cpu *c)
 {
@@ -21,6 +22,7 @@ void cpu_update_mode(struct cpu *c)
     if (c->cr0 & CR0_TS) ctx |= CTX_TS;
     if (!(c->cr4 & CR4_OSFXSR)) ctx |= CTX_NOFXSR;
     if (!pe || vm) ctx |= CTX_RMV86;
+    if (c->vmx && c->vmx->guest) ctx |= CTX_VMX;
     if (!pe) c->cpl = 0;
     else if (vm) c->cpl = 3;
     c->tlb_user = c->cpl == 3;

@@ -2,6 +2,7 @@
  * not exist: RDMSR/WRMSR raise #GP(0). */
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
+#include "cpu/vmx/vmx.h"
 
 #define MSR_TSC 0x10
 #define MSR_PLATFORM_ID 0x17
@@ -73,6 +74,7 @@ bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
         *v = c->mtrr_var[idx - MSR_MTRR_PHYS_FIRST];
         return true;
     }
+    if (idx >= MSR_IA32_VMX_BASIC && idx <= MSR_IA32_VMX_VMFUNC) return vmx_msr_read(c, idx, v); /* read-only */
     if ((fx = fixed_mtrr_index(idx)) >= 0 && m->mtrr) {
         *v = c->mtrr_fixed[fx];
         return true;
@@ -97,8 +99,9 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
         return true;
     case MSR_FEATURE_CONTROL:
         if (m->vendor != VENDOR_INTEL) return false;
-        if (c->feature_control & 1) return false; /* locked until reset (SDM Vol.3C 24.7) */
-        if (v & ~0x7ull) return false;
+        if (c->feature_control & 1) return false; /* locked until reset (SDM Vol.3C 23.7) */
+        /* bit 0 lock; bit 2 VMX outside SMX, only when VMX exists; bit 1 (VMX in SMX) needs SMX */
+        if (v & ~(c->vmx ? 0x5ull : 0x1ull)) return false;
         c->feature_control = v;
         return true;
     case MSR_BIOS_SIGN_ID: return true;

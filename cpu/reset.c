@@ -5,6 +5,7 @@
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "cpu/icache.h"
+#include "cpu/vmx/vmx.h"
 
 const struct op_handlers *cpu_handler_table(void);
 
@@ -27,6 +28,8 @@ struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct
     c->dctx.fn_ud = op_ud;
     c->dctx.fn_nm = op_nm;
     c->dctx.fn_gp = op_gp0;
+    c->dctx.fn_gate = op_vmx_gate;
+    vmx_init(c);
     cpu_reset(c);
     return c;
 }
@@ -35,6 +38,7 @@ void cpu_destroy(struct cpu *c)
 {
     if (!c) return;
     icache_destroy(c->icache);
+    free(c->vmx);
     free(c);
 }
 
@@ -74,6 +78,8 @@ void cpu_reset(struct cpu *c)
     c->apic_base = 0xfee00000ull | (1ull << 11) | (1ull << 8); /* enabled, BSP */
     c->misc_enable = 1; /* fast-strings */
     c->feature_control = 0;
+    c->inhibit_movss = c->nmi_blocked = false;
+    vmx_reset(c);
     c->mtrr_def_type = 0;
     memset(c->mtrr_fixed, 0, sizeof c->mtrr_fixed);
     memset(c->mtrr_var, 0, sizeof c->mtrr_var);

@@ -2,6 +2,7 @@
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "cpu/icache.h"
+#include "cpu/vmx/vmx.h"
 #include "mmu/memmap.h"
 
 void cpu_tlb_flush(struct cpu *c, bool global)
@@ -14,7 +15,7 @@ void cpu_tlb_flush(struct cpu *c, bool global)
 }
 
 /* CR4 bits this CPU implements (writing others is #GP, SDM Vol.3A 2.5). */
-static uint64_t cr4_valid(const struct cpu *c)
+uint64_t cpu_cr4_valid(const struct cpu *c)
 {
     const struct cpu_model *m = c->model;
     uint64_t v = CR4_TSD | CR4_PSE | CR4_PAE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
@@ -52,6 +53,13 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
              CR0_CD | CR0_PG;
         if ((v & CR0_PG) && !(v & CR0_PE)) raise_gp(c, 0);
         if ((v & CR0_NW) && !(v & CR0_CD)) raise_gp(c, 0);
+        if (c->vmx && c->vmx->root) {
+            /* in VMX operation the CR0 fixed bits cannot change (SDM Vol.3C 23.8); an
+             * unrestricted guest may clear PE and PG */
+            uint64_t fixed0 = c->vmx->caps.cr0_fixed0;
+            if (c->vmx->guest && (c->vmx->proc2 & SEC_UNRESTRICTED_GUEST)) fixed0 &= ~(CR0_PE | CR0_PG);
+            if ((v & fixed0) != fixed0) raise_gp(c, 0);
+        }
         uint64_t old = c->cr0;
         if (((old ^ v) & (CR0_PG | CR0_CD | CR0_NW)) && !load_pdptes(c, v, c->cr3, c->cr4))
             raise_gp(c, 0);
@@ -87,8 +95,9 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
         break;
     case 4: {
         uint64_t old = c->cr4;
-        if (v & ~cr4_valid(c)) raise_gp(c, 0);
+        if (v & ~cpu_cr4_valid(c)) raise_gp(c, 0);
         if ((c->efer & EFER_LMA) && !(v & CR4_PAE)) raise_gp(c, 0);
+        if (c->vmx && c->vmx->root && !(v & CR4_VMXE)) raise_gp(c, 0); /* SDM Vol.3C 23.8 */
         if (((old ^ v) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP | CR4_SMAP)) && !load_pdptes(c, c->cr0, c->cr3, v))
             raise_gp(c, 0);
         c->cr4 = v;

@@ -24,6 +24,7 @@ static const struct {
     {"ioport", LOG_IOPORT, "port I/O"},
     {"mmu", LOG_MMU, "TLB flushes and page faults"},
     {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
+    {"vmx", LOG_VMX, "every VMX entry and exit, with the exit reason and qualification decoded"},
 };
 
 void log_set_file(const char *path)

@@ -345,6 +345,9 @@ enum decode_status decode_insn(const struct decode_ctx *ctx, const uint8_t *buf,
             if (ctx->flags & (CTX_EM | CTX_NOFXSR)) out->fn = ctx->fn_ud;
             else if (ctx->flags & CTX_TS) out->fn = ctx->fn_nm;
         }
+        /* guest mode: instructions that may be intercepted go through the gate (DESIGN.md
+         * "VMX and SVM off the hot path") */
+        if ((ctx->flags & CTX_GUEST) && e->icpt != IC_NONE && ctx->fn_gate) out->fn = ctx->fn_gate;
     }
     return DEC_OK;
 

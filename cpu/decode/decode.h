@@ -102,13 +102,16 @@ struct op_handlers {
 #define CTX_TS 0x08       /* CR0.TS */
 #define CTX_NOFXSR 0x10   /* CR4.OSFXSR clear */
 #define CTX_RMV86 0x20    /* real or virtual-8086 mode */
-#define CTX_GUEST 0xc0    /* VMX non-root / SVM guest (intercept gates) */
+#define CTX_GUEST 0xc0    /* VMX non-root / SVM guest (intercept gates): */
+#define CTX_VMX 0x40      /*   VMX non-root operation */
 
 struct decode_ctx {
     uint32_t flags;                     /* CTX_* */
     uint64_t features;                  /* FEATURE_BIT mask */
     const struct op_handlers *handlers; /* indexed by op id; NULL: leave insn.fn NULL */
     insn_fn fn_ud, fn_nm, fn_gp;        /* stubs raising #UD, #NM, #GP(0) */
+    insn_fn fn_gate;                    /* intercept gate for entries with an intercept class
+                                         * when flags has a CTX_GUEST bit (NULL: none) */
 };
 
 enum decode_status {

@@ -114,6 +114,9 @@ HANDLER(cli)
 HANDLER(sti)
 {
     check_if_priv(c);
-    if (!(c->rflags & FL_IF)) c->pending |= PEND_INHIBIT;
+    if (!(c->rflags & FL_IF)) {
+        c->pending |= PEND_INHIBIT;
+        c->inhibit_movss = false;
+    }
     c->rflags |= FL_IF;
 }

@@ -50,7 +50,10 @@ HANDLER(pop_sreg)
     seg_load(c, s, sel);
     c->gpr[4] = (c->gpr[4] & ~m) | ((c->gpr[4] + (1u << i->osz)) & m);
     /* SDM Vol.2 POP: POP SS inhibits interrupts until after the next instruction */
-    if (s == SEG_SS) c->pending |= PEND_INHIBIT;
+    if (s == SEG_SS) {
+        c->pending |= PEND_INHIBIT;
+        c->inhibit_movss = true;
+    }
 }
 
 /* ---- MOV Sreg (SDM Vol.2 MOV) ---- */
@@ -74,7 +77,10 @@ static void mov_sreg(struct cpu *c, unsigned s, uint16_t sel)
 {
     if (s == SEG_CS || s > SEG_GS) raise_ud(c); /* MOV to CS is #UD */
     seg_load(c, s, sel);
-    if (s == SEG_SS) c->pending |= PEND_INHIBIT;
+    if (s == SEG_SS) {
+        c->pending |= PEND_INHIBIT;
+        c->inhibit_movss = true;
+    }
 }
 
 HANDLER(mov_SwEw_m)

@@ -582,7 +582,9 @@ static const char *exclusion(unsigned op, uint64_t features)
         "lar", "lsl", "verr", "verw",                   /* host descriptor tables */
         "x87_xsave", "x87_xrstor", "x87_xsaveopt",      /* host XCR0 */
         "pop_FS", "pop_GS", "mov_SwEw*", "lss", "lfs", "lgs", /* segment loads (host GDT) */
-        "monitor", "mwait", "invpcid", NULL};
+        "monitor", "mwait", "invpcid",
+        "vmcall", "vmfunc", /* under a hypervisor these reach it (KVM answers a CPL-3 VMCALL) */
+        NULL};
     if (!(features & FEATURE_BIT(oi->feat))) return "feature not in model";
     if (oi->attr & A_I64) return "invalid in 64-bit mode";
     if (name_in(id, ctrl)) return "control flow";

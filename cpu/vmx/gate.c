@@ -1,0 +1,506 @@
+/* VMX non-root operation (SDM Vol.3C chapter 25): the decode-time intercept gate, exceptions and
+ * event delivery, asynchronous exits and the CR0/CR4 read shadows.
+ *
+ * When the decode context says "VMX non-root" (CTX_VMX), every catalogue entry with an intercept
+ * class gets op_vmx_gate instead of its handler. The gate applies the exceptions that have
+ * priority over VM exits (SDM Vol.3C 25.1.1: #UD, privilege-level faults, I/O-permission #GP),
+ * decides from the current controls whether the instruction exits, and otherwise runs the plain
+ * handler. Code outside non-root operation never sees the gate.
+ */
+#include "cpu/cpu_priv.h"
+#include "cpu/vmx/vmx.h"
+#include "mmu/memmap.h"
+
+const struct op_handlers *cpu_handler_table(void);
+
+static void run_plain(struct cpu *c, const struct insn *i)
+{
+    const struct op_handlers *h = &cpu_handler_table()[i->op];
+    ((i->pfx & PFX_MEM) ? h->m : h->r)(c, i);
+}
+
+NORETURN void vmx_exit_insn(struct cpu *c, uint32_t reason, uint64_t qual)
+{
+    struct vmx *x = c->vmx;
+    x->exit_reason = reason;
+    x->exit_qual = qual;
+    x->exit_insn = true;
+    x->exit_insn_len = c->cur ? c->cur->len : 0;
+    longjmp(c->jb, 3);
+}
+
+/* Instruction-information field for an instruction with a memory or register operand
+ * (SDM Vol.3C 27.2.5, tables 27-10..27-14): scaling 1:0, reg1 6:3, address size 9:7,
+ * register form 10, segment 17:15, index 21:18 (+invalid 22), base 26:23 (+invalid 27),
+ * reg2 31:28. */
+uint32_t vmx_insn_info(const struct insn *i, unsigned reg2)
+{
+    uint32_t v = (uint32_t)(i->asz - 1) << 7 | (reg2 & 0xf) << 28;
+    if (!(i->pfx & PFX_MEM)) return v | 1u << 10 | (uint32_t)(i->rm & 0xf) << 3;
+    v |= i->scale & 3u;
+    v |= (uint32_t)(i->seg & 7) << 15;
+    if (i->index == REG_NONE) v |= 1u << 22; else v |= (uint32_t)(i->index & 0xf) << 18;
+    if (i->base == REG_NONE || i->base == REG_RIP) v |= 1u << 27; else v |= (uint32_t)(i->base & 0xf) << 23;
+    return v;
+}
+
+/* ---- CR0/CR4 guest/host masks and read shadows (SDM Vol.3C 25.3) ---- */
+uint64_t vmx_read_cr_shadowed(const struct cpu *c, unsigned n, uint64_t actual)
+{
+    const uint64_t *f = c->vmx->f;
+    uint64_t mask = n == 0 ? f[VF_CR0_GUEST_HOST_MASK] : f[VF_CR4_GUEST_HOST_MASK];
+    uint64_t shadow = n == 0 ? f[VF_CR0_READ_SHADOW] : f[VF_CR4_READ_SHADOW];
+    return (actual & ~mask) | (shadow & mask);
+}
+
+/* MOV to CR0/CR4 exits when a bit owned by the host (mask = 1) would differ from its read
+ * shadow (SDM Vol.3C 25.1.3); otherwise only the guest-owned bits change. Returns the value to
+ * write. */
+static uint64_t cr_write_filter(struct cpu *c, unsigned n, uint64_t v, uint64_t qual)
+{
+    const uint64_t *f = c->vmx->f;
+    uint64_t mask = n == 0 ? f[VF_CR0_GUEST_HOST_MASK] : f[VF_CR4_GUEST_HOST_MASK];
+    uint64_t shadow = n == 0 ? f[VF_CR0_READ_SHADOW] : f[VF_CR4_READ_SHADOW];
+    if ((v ^ shadow) & mask) vmx_exit_insn(c, EXIT_CR_ACCESS, qual);
+    uint64_t cur = n == 0 ? c->cr0 : c->cr4;
+    return (v & ~mask) | (cur & mask);
+}
+
+/* CR-access exit qualification (SDM Vol.3C 27.2.1, table 27-3). */
+static uint64_t cr_qual(unsigned cr, unsigned access, unsigned gpr)
+{
+    return cr | access << 4 | (uint64_t)gpr << 8;
+}
+
+static void gate_cr_read(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    if (i->op == OP_smsw) {
+        /* SMSW reads the shadowed CR0 (SDM Vol.3C 25.3) */
+        uint64_t v = vmx_read_cr_shadowed(c, 0, c->cr0);
+        if (i->pfx & PFX_MEM) wr16(c, i->seg, ea(c, i), (uint16_t)v);
+        else set_reg(c, i->rm, i->osz, i->osz == 1 ? (uint16_t)v : v);
+        return;
+    }
+    unsigned n = i->reg;
+    if (!(n == 0 || n == 2 || n == 3 || n == 4 || (n == 8 && c->mode64))) raise_ud(c);
+    if (c->cpl) raise_gp(c, 0);
+    if (n == 3 && (x->proc & CPU_CR3_STORE_EXITING)) vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(3, 1, i->rm));
+    if (n == 8 && (x->proc & CPU_CR8_STORE_EXITING)) vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(8, 1, i->rm));
+    if (n == 0 || n == 4) {
+        uint64_t v = vmx_read_cr_shadowed(c, n, n == 0 ? c->cr0 : c->cr4);
+        c->gpr[i->rm] = c->mode64 ? v : (uint32_t)v;
+        return;
+    }
+    run_plain(c, i);
+}
+
+static void gate_cr_write(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    const uint64_t *f = x->f;
+    if (i->op == OP_clts) {
+        if (c->cpl) raise_gp(c, 0);
+        /* CLTS exits when the host owns TS and the shadow has TS set (25.1.3) */
+        if ((f[VF_CR0_GUEST_HOST_MASK] & CR0_TS) && (f[VF_CR0_READ_SHADOW] & CR0_TS))
+            vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(0, 2, 0));
+        if (!(f[VF_CR0_GUEST_HOST_MASK] & CR0_TS)) run_plain(c, i);
+        return;
+    }
+    if (i->op == OP_lmsw) {
+        if (c->cpl) raise_gp(c, 0);
+        bool mem = (i->pfx & PFX_MEM) != 0;
+        uint16_t src = mem ? rd16(c, i->seg, ea(c, i)) : (uint16_t)c->gpr[i->rm];
+        uint64_t mask = f[VF_CR0_GUEST_HOST_MASK], shadow = f[VF_CR0_READ_SHADOW];
+        /* 25.1.3: LMSW exits if a host-owned bit among PE/MP/EM/TS would change, or PE would be
+         * set while the shadow has it clear */
+        bool ex = ((mask & CR0_PE) && !(shadow & CR0_PE) && (src & CR0_PE)) ||
+                  (((src ^ shadow) & mask) & (CR0_MP | CR0_EM | CR0_TS));
+        if (ex) {
+            if (mem) {
+                x->exit_gla = (c->seg[i->seg].eff_base + ea(c, i)) & c->lin_mask;
+                x->exit_gla_valid = true;
+            }
+            vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(0, 3, 0) | (mem ? 1u << 6 : 0) | (uint64_t)src << 16);
+        }
+        /* only guest-owned bits change; PE can be set, never cleared */
+        uint64_t own = ~mask & 0xf;
+        uint64_t v = (c->cr0 & ~own) | (src & own);
+        if (c->cr0 & CR0_PE) v |= CR0_PE;
+        cpu_write_cr(c, 0, v);
+        return;
+    }
+    unsigned n = i->reg;
+    if (!(n == 0 || n == 2 || n == 3 || n == 4 || (n == 8 && c->mode64))) raise_ud(c);
+    if (c->cpl) raise_gp(c, 0);
+    uint64_t v = c->mode64 ? c->gpr[i->rm] : (uint32_t)c->gpr[i->rm];
+    uint64_t q = cr_qual(n, 0, i->rm);
+    switch (n) {
+    case 0: case 4:
+        cpu_write_cr(c, n, cr_write_filter(c, n, v, q));
+        return;
+    case 3:
+        if (x->proc & CPU_CR3_LOAD_EXITING) {
+            /* no exit when the value matches one of the first CR3-target-count targets (25.1.3) */
+            bool hit = false;
+            for (unsigned k = 0; k < f[VF_CR3_TARGET_COUNT] && k < 4; k++)
+                if (f[VF_CR3_TARGET_VALUE0 + k] == v) hit = true;
+            if (!hit) vmx_exit_insn(c, EXIT_CR_ACCESS, q);
+        }
+        break;
+    case 8:
+        if (x->proc & CPU_CR8_LOAD_EXITING) vmx_exit_insn(c, EXIT_CR_ACCESS, q);
+        break;
+    default: break;
+    }
+    run_plain(c, i);
+}
+
+/* I/O instructions (SDM Vol.3C 25.1.3): the I/O-permission #GP comes first; then unconditional
+ * I/O exiting or the bitmaps (A: ports 0-7FFF, B: 8000-FFFF), where an access that wraps past
+ * FFFF always exits. Exit qualification: table 27-5. */
+static void gate_io(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    bool str = op_info[i->op].attr & A_STR;
+    bool in, imm = false;
+    unsigned size;
+    uint16_t port;
+    switch (i->op) {
+    case OP_in_ALIb: case OP_in_eAXIb: in = true; imm = true; break;
+    case OP_out_IbAL: case OP_out_IbeAX: in = false; imm = true; break;
+    case OP_in_ALDX: case OP_in_eAXDX: case OP_insb: case OP_insv: in = true; break;
+    default: in = false; break;
+    }
+    switch (i->op) {
+    case OP_in_ALIb: case OP_out_IbAL: case OP_in_ALDX: case OP_out_DXAL: case OP_insb: case OP_outsb: size = 1; break;
+    default: size = i->osz == 1 ? 2 : 4; break;
+    }
+    port = imm ? (uint16_t)i->imm : (uint16_t)c->gpr[2];
+    cpu_check_io(c, port, size);
+    bool ex;
+    if (x->proc & CPU_USE_IO_BITMAPS) {
+        ex = false;
+        for (unsigned k = 0; k < size; k++) {
+            uint32_t p = (uint32_t)port + k;
+            if (p > 0xffff) {
+                ex = true;
+                break;
+            }
+            uint64_t bm = p < 0x8000 ? x->f[VF_IO_BITMAP_A] : x->f[VF_IO_BITMAP_B];
+            if ((phys_read(c->mem, bm + ((p & 0x7fff) >> 3), 1) >> (p & 7)) & 1) ex = true;
+        }
+    } else {
+        ex = (x->proc & CPU_UNCOND_IO_EXITING) != 0;
+    }
+    if (!ex) {
+        run_plain(c, i);
+        return;
+    }
+    bool rep = str && (i->pfx & (PFX_REP | PFX_REPNE));
+    uint64_t q = (size - 1) | (in ? 8u : 0) | (str ? 16u : 0) | (rep ? 32u : 0) | (imm ? 64u : 0) |
+                 (uint64_t)port << 16;
+    if (str) {
+        /* string I/O: guest-linear address of the memory operand and the instruction information
+         * (address size 9:7, segment 17:15; SDM Vol.3C 27.2.5 table 27-8) */
+        unsigned seg = in ? SEG_ES : i->seg;
+        uint64_t off = (in ? c->gpr[7] : c->gpr[6]) & sz_mask(i->asz);
+        x->exit_gla = (c->seg[seg].eff_base + off) & c->lin_mask;
+        x->exit_gla_valid = true;
+        x->exit_insn_info = (uint32_t)(i->asz - 1) << 7 | (uint32_t)(in ? SEG_ES : i->seg) << 15;
+    }
+    vmx_exit_insn(c, EXIT_IO_INSTRUCTION, q);
+}
+
+/* RDMSR/WRMSR (SDM Vol.3C 25.1.3): #GP at CPL > 0 first; then MSR bitmaps when enabled: read
+ * bitmap low (0-1FFF) at offset 0, high (C0000000-C0001FFF) at 1024, write bitmaps at 2048 and
+ * 3072; MSRs outside both ranges always exit. */
+static void gate_msr(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    if (c->cpl) raise_gp(c, 0);
+    bool wr = i->op == OP_wrmsr;
+    uint32_t idx = (uint32_t)c->gpr[1];
+    bool ex = true;
+    if (x->proc & CPU_USE_MSR_BITMAPS) {
+        uint64_t base = x->f[VF_MSR_BITMAP] + (wr ? 2048 : 0);
+        if (idx <= 0x1fff)
+            ex = (phys_read(c->mem, base + (idx >> 3), 1) >> (idx & 7)) & 1;
+        else if (idx >= 0xc0000000u && idx <= 0xc0001fffu)
+            ex = (phys_read(c->mem, base + 1024 + ((idx & 0x1fff) >> 3), 1) >> (idx & 7)) & 1;
+    }
+    if (ex) vmx_exit_insn(c, wr ? EXIT_WRMSR : EXIT_RDMSR, 0);
+    run_plain(c, i);
+}
+
+/* The #UD conditions of the VMX instructions that precede their VM exit in non-root operation
+ * (SDM Vol.3C 30.3: CR0.PE = 0, RFLAGS.VM = 1, or compatibility mode). */
+static void gate_vmx_insn(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    static const struct { uint16_t op; uint8_t reason; } map[] = {
+        {OP_vmcall, EXIT_VMCALL}, {OP_vmclear, EXIT_VMCLEAR}, {OP_vmlaunch, EXIT_VMLAUNCH},
+        {OP_vmptrld, EXIT_VMPTRLD}, {OP_vmptrst, EXIT_VMPTRST}, {OP_vmread, EXIT_VMREAD},
+        {OP_vmresume, EXIT_VMRESUME}, {OP_vmwrite, EXIT_VMWRITE}, {OP_vmxoff, EXIT_VMXOFF},
+        {OP_vmxon, EXIT_VMXON}, {OP_invept, EXIT_INVEPT}, {OP_invvpid, EXIT_INVVPID},
+        {OP_vmfunc, EXIT_VMFUNC},
+    };
+    unsigned reason = EXIT_VMCALL;
+    for (unsigned k = 0; k < sizeof map / sizeof map[0]; k++)
+        if (map[k].op == i->op) reason = map[k].reason;
+    if (reason == EXIT_VMFUNC) raise_ud(c); /* no VM functions are enabled (none supported) */
+    /* INVEPT/INVVPID are #UD when the capability MSR does not report them (30.3) */
+    if (reason == EXIT_INVEPT && !((x->caps.ept_vpid >> 20) & 1)) raise_ud(c);
+    if (reason == EXIT_INVVPID && !((x->caps.ept_vpid >> 32) & 1)) raise_ud(c);
+    if (reason != EXIT_VMCALL &&
+        (!(c->cr0 & CR0_PE) || (c->rflags & FL_VM) || ((c->efer & EFER_LMA) && !c->mode64)))
+        raise_ud(c);
+    uint64_t q = 0;
+    unsigned reg2 = 0;
+    switch (reason) {
+    case EXIT_VMREAD: case EXIT_VMWRITE: case EXIT_INVEPT: case EXIT_INVVPID: reg2 = i->reg; break;
+    default: break;
+    }
+    if (i->pfx & PFX_MEM) q = (uint64_t)(int64_t)i->disp;
+    if (reason != EXIT_VMCALL && reason != EXIT_VMLAUNCH && reason != EXIT_VMRESUME && reason != EXIT_VMXOFF)
+        x->exit_insn_info = vmx_insn_info(i, reg2);
+    vmx_exit_insn(c, reason, q);
+}
+
+/* Descriptor-table exiting (SDM Vol.3C 25.1.3; instruction information tables 27-10, 27-11). */
+static void gate_desc(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    if (!(x->proc2 & SEC_DESC_TABLE_EXITING)) {
+        run_plain(c, i);
+        return;
+    }
+    unsigned id;
+    bool gdt_idt;
+    switch (i->op) {
+    case OP_sgdt: id = 0; gdt_idt = true; break;
+    case OP_sidt: id = 1; gdt_idt = true; break;
+    case OP_lgdt: id = 2; gdt_idt = true; break;
+    case OP_lidt: id = 3; gdt_idt = true; break;
+    case OP_sldt: id = 0; gdt_idt = false; break;
+    case OP_str: id = 1; gdt_idt = false; break;
+    case OP_lldt: id = 2; gdt_idt = false; break;
+    default: id = 3; gdt_idt = false; break; /* LTR */
+    }
+    /* privilege and mode faults come first (25.1.1) */
+    if ((id >= 2) && c->cpl) raise_gp(c, 0);
+    if (!gdt_idt && (!(c->cr0 & CR0_PE) || (c->rflags & FL_VM))) raise_ud(c);
+    if (id < 2 && (c->cr4 & CR4_UMIP) && c->cpl) raise_gp(c, 0);
+    uint32_t info = vmx_insn_info(i, 0) | id << 28;
+    if (gdt_idt) info = (info & ~(0xfu << 3) & ~(1u << 10)) | (i->osz >= 2 ? 1u << 11 : 0);
+    x->exit_insn_info = info;
+    vmx_exit_insn(c, gdt_idt ? EXIT_GDTR_IDTR : EXIT_LDTR_TR,
+                  (i->pfx & PFX_MEM) ? (uint64_t)(int64_t)i->disp : 0);
+}
+
+void op_vmx_gate(struct cpu *c, const struct insn *i)
+{
+    struct vmx *x = c->vmx;
+    switch (op_info[i->op].icpt) {
+    case IC_CPUID: vmx_exit_insn(c, EXIT_CPUID, 0);
+    case IC_INVD:
+        if (c->cpl) raise_gp(c, 0);
+        vmx_exit_insn(c, EXIT_INVD, 0);
+    case IC_XSETBV:
+        if (!(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
+        if (c->cpl) raise_gp(c, 0);
+        vmx_exit_insn(c, EXIT_XSETBV, 0);
+    case IC_HLT:
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_HLT_EXITING) vmx_exit_insn(c, EXIT_HLT, 0);
+        break;
+    case IC_INVLPG:
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_INVLPG_EXITING)
+            vmx_exit_insn(c, EXIT_INVLPG, (c->seg[i->seg].eff_base + ea(c, i)) & c->lin_mask);
+        break;
+    case IC_RDPMC:
+        if (c->cpl && !(c->cr4 & CR4_PCE)) raise_gp(c, 0);
+        if (x->proc & CPU_RDPMC_EXITING) vmx_exit_insn(c, EXIT_RDPMC, 0);
+        break;
+    case IC_RDTSC:
+        if ((c->cr4 & CR4_TSD) && c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_RDTSC_EXITING) vmx_exit_insn(c, EXIT_RDTSC, 0);
+        break;
+    case IC_RDTSCP:
+        /* RDTSCP is #UD in non-root operation unless "enable RDTSCP" (25.3) */
+        if (!(x->proc2 & SEC_ENABLE_RDTSCP)) raise_ud(c);
+        if ((c->cr4 & CR4_TSD) && c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_RDTSC_EXITING) vmx_exit_insn(c, EXIT_RDTSCP, 0);
+        break;
+    case IC_WBINVD:
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc2 & SEC_WBINVD_EXITING) vmx_exit_insn(c, EXIT_WBINVD, 0);
+        break;
+    case IC_PAUSE:
+        if (x->proc & CPU_PAUSE_EXITING) vmx_exit_insn(c, EXIT_PAUSE, 0);
+        break;
+    case IC_MONITOR:
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_MONITOR_EXITING) vmx_exit_insn(c, EXIT_MONITOR, 0);
+        break;
+    case IC_MWAIT:
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_MWAIT_EXITING) vmx_exit_insn(c, EXIT_MWAIT, 0);
+        break;
+    case IC_INVPCID:
+        if (!(x->proc2 & SEC_ENABLE_INVPCID)) raise_ud(c);
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_INVLPG_EXITING) {
+            x->exit_insn_info = vmx_insn_info(i, i->reg);
+            vmx_exit_insn(c, EXIT_INVPCID, (uint64_t)(int64_t)i->disp);
+        }
+        break;
+    case IC_DR:
+        if (i->reg > 7 || ((i->reg == 4 || i->reg == 5) && (c->cr4 & CR4_DE))) raise_ud(c);
+        if (c->cpl) raise_gp(c, 0);
+        if (x->proc & CPU_MOV_DR_EXITING)
+            vmx_exit_insn(c, EXIT_DR_ACCESS, (i->reg & 7) | (i->op == OP_mov_RdDd ? 16u : 0) | (uint64_t)i->rm << 8);
+        break;
+    case IC_CR_READ: gate_cr_read(c, i); return;
+    case IC_CR_WRITE: gate_cr_write(c, i); return;
+    case IC_IO: gate_io(c, i); return;
+    case IC_MSR: gate_msr(c, i); return;
+    case IC_DESC: gate_desc(c, i); return;
+    case IC_VMX: gate_vmx_insn(c, i); return;
+    default: break;
+    }
+    run_plain(c, i);
+}
+
+/* ---- exceptions and event delivery ---- */
+
+/* SDM Vol.3C 25.2: an exception exits when its bit in the exception bitmap is set; for #PF the
+ * bit is combined with the error-code mask/match test. */
+bool vmx_exception_exits(const struct cpu *c, int vec, uint32_t err)
+{
+    const struct vmx *x = c->vmx;
+    bool bit = (x->exc_bitmap >> vec) & 1;
+    if (vec != EXC_PF) return bit;
+    uint32_t mask = (uint32_t)x->f[VF_PAGE_FAULT_ERROR_CODE_MASK];
+    uint32_t match = (uint32_t)x->f[VF_PAGE_FAULT_ERROR_CODE_MATCH];
+    bool eq = (err & mask) == match;
+    return eq ? bit : !bit;
+}
+
+/* Called at the start of every event delivery in non-root operation (cpu/interrupt.c). Returns
+ * when the event is to be delivered through the guest IDT; when it causes a VM exit instead,
+ * performs the exit and longjmps to the run loop. Events injected by VM entry never exit
+ * through the exception bitmap (SDM Vol.3C 26.5.1). */
+void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_t err)
+{
+    struct vmx *x = c->vmx;
+    bool injected = x->in_injection;
+    x->in_injection = false;
+    unsigned type;
+    switch (ev_type) {
+    case EV_EXT: type = INTR_TYPE_EXT; break;
+    case EV_NMI: type = INTR_TYPE_NMI; break;
+    case EV_EXC: type = INTR_TYPE_HW_EXC; break;
+    case EV_PRIVSOFT: type = INTR_TYPE_PRIV_SW_EXC; break;
+    default:
+        /* INT3 and INTO are software exceptions; INT n is a software interrupt (24.8.3) */
+        type = c->cur && (c->cur->op == OP_int3 || c->cur->op == OP_into) ? INTR_TYPE_SW_EXC : INTR_TYPE_SW_INT;
+        break;
+    }
+    uint32_t info = INTR_INFO_VALID | type << 8 | (uint32_t)vec | (has_err ? INTR_INFO_ERR_VALID : 0);
+    bool ex = false;
+    if (type == INTR_TYPE_NMI) ex = (x->pin & PIN_NMI_EXITING) != 0;
+    else if (type == INTR_TYPE_HW_EXC || type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC)
+        ex = vmx_exception_exits(c, vec, err);
+    if (injected) ex = false;
+    if (!ex) {
+        /* remember the event: an exit during its delivery reports it (27.2.4) */
+        x->deliv_info = info;
+        x->deliv_err = err;
+        return;
+    }
+    /* 27.2.2: VM-exit interruption information; 27.2.4: IDT-vectoring information of the event
+     * whose delivery caused this one */
+    x->exit_intr_info = info;
+    x->exit_intr_err = has_err ? err : 0;
+    if (x->deliv_info) {
+        x->idt_vec_info = x->deliv_info;
+        x->idt_vec_err = x->deliv_err;
+    }
+    x->deliv_info = 0;
+    if (type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC) {
+        /* the exit happens instead of the instruction: RIP is the INT3/INTO/INT1 itself, and the
+         * instruction length is reported for reinjection (27.2.5) */
+        RIP(c) = c->insn_rip;
+        x->exit_insn = true;
+        x->exit_insn_len = c->cur ? c->cur->len : 0;
+    }
+    uint64_t qual = 0;
+    if (vec == EXC_PF && type == INTR_TYPE_HW_EXC) {
+        /* the qualification is the faulting linear address; a #PF that exits leaves CR2 alone
+         * (SDM Vol.3C 27.1, 27.2.1) */
+        qual = c->cr2;
+        c->cr2 = c->cr2_prev;
+    }
+    vmx_do_exit(c, EXIT_EXCEPTION_NMI, qual);
+    longjmp(c->jb, 4);
+}
+
+/* At an instruction boundary in non-root operation while PEND_VMX is set: event injection, then
+ * the asynchronous exits by priority (SDM Vol.3C 26.7, 25.2): preemption timer, external
+ * interrupt, interrupt window. Returns true when something happened. */
+bool vmx_check_events(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    if (x->inject_pending) {
+        x->inject_pending = false;
+        vmx_update_pending(c);
+        c->insn_rip = RIP(c);
+        c->cur = NULL;
+        if (x->inject_type == EV_EXC) c->cur_exc = x->inject_vec;
+        x->in_injection = true;
+        cpu_deliver_event(c, x->inject_vec, (enum event_type)x->inject_type, x->inject_has_err, x->inject_err);
+        c->cur_exc = -1;
+        x->deliv_info = 0;
+        return true;
+    }
+    if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
+        vmx_do_exit(c, EXIT_PREEMPTION_TIMER, 0);
+        return true;
+    }
+    if ((x->pin & PIN_EXT_INTR_EXITING) && (c->pending & PEND_INTR)) {
+        uint32_t info = 0;
+        if (x->exit_ctl & EXIT_ACK_INTR_ON_EXIT) {
+            int vec = c->irq_ack ? c->irq_ack(c->machine) : -1;
+            if (vec < 0) {
+                c->pending &= ~PEND_INTR;
+                goto window;
+            }
+            info = INTR_INFO_VALID | INTR_TYPE_EXT << 8 | (uint32_t)vec;
+        }
+        c->halted = 0;
+        x->exit_intr_info = info;
+        vmx_do_exit(c, EXIT_EXTERNAL_INTERRUPT, 0);
+        return true;
+    }
+window:
+    if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
+        c->halted = 0;
+        vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
+        return true;
+    }
+    return false;
+}
+
+/* Keeps PEND_VMX set exactly while an asynchronous control needs looking at. */
+void vmx_update_pending(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    /* external interrupts raise PEND_INTR themselves, and the preemption timer shortens the run
+     * (cpu/exec.c clamp_run_end) */
+    if (x->guest && (x->inject_pending || (x->proc & CPU_INTR_WINDOW_EXITING)))
+        c->pending |= PEND_VMX;
+    else
+        c->pending &= ~PEND_VMX;
+}

@@ -1,0 +1,81 @@
+/* The VMCS field table (SDM Vol.3D Appendix B) and field access semantics (SDM Vol.3C 24.11.2,
+ * VMREAD/VMWRITE in Vol.3C 30.3). Pure. */
+#include <stddef.h>
+
+#include "cpu/vmx/vmcs.h"
+
+#define ENC_WIDTH(e) (((e) >> 13) & 3)
+#define ENC_TYPE(e) (((e) >> 10) & 3)
+
+const struct vmcs_field_info vmcs_fields[VF_COUNT] = {
+#define VMCS_FIELD(NAME, ENC) [VF_##NAME] = {#NAME, ENC, ENC_WIDTH(ENC), ENC_TYPE(ENC)},
+#include "cpu/vmx/vmcs_fields.def"
+#undef VMCS_FIELD
+};
+
+struct vmcs_access vmcs_lookup(uint64_t enc)
+{
+    struct vmcs_access a = {-1, false};
+    if (enc >> 15) return a; /* bits 31:15 reserved (and a 64-bit operand's upper half) */
+    uint16_t e = (uint16_t)enc;
+    if (e & 1) {
+        if (ENC_WIDTH(e) != VW_64) return a; /* only 64-bit fields have a high access type */
+        a.high = true;
+        e &= (uint16_t)~1u;
+    }
+    /* The table is short; a linear scan is fine for VMREAD/VMWRITE, which are not hot paths in
+     * the emulator (the world switch uses VF_* directly). */
+    for (int k = 0; k < VF_COUNT; k++)
+        if (vmcs_fields[k].enc == e) {
+            a.id = k;
+            return a;
+        }
+    return a;
+}
+
+static uint64_t width_mask(unsigned w)
+{
+    switch (w) {
+    case VW_16: return 0xffff;
+    case VW_32: return 0xffffffffull;
+    default: return ~0ull;
+    }
+}
+
+uint64_t vmcs_read_value(const uint64_t *f, struct vmcs_access a)
+{
+    uint64_t v = f[a.id];
+    if (a.high) return v >> 32;
+    return v & width_mask(vmcs_fields[a.id].width);
+}
+
+void vmcs_write_value(uint64_t *f, struct vmcs_access a, uint64_t v)
+{
+    if (a.high) {
+        f[a.id] = (f[a.id] & 0xffffffffull) | (v << 32);
+        return;
+    }
+    f[a.id] = v & width_mask(vmcs_fields[a.id].width);
+}
+
+unsigned vmcs_max_index(void)
+{
+    unsigned m = 0;
+    for (int k = 0; k < VF_COUNT; k++) {
+        unsigned idx = (vmcs_fields[k].enc >> 1) & 0x1ff;
+        if (idx > m) m = idx;
+    }
+    return m;
+}
+
+unsigned vmcs_width_bytes(int id)
+{
+    static const uint8_t bytes[4] = {2, 8, 4, 8};
+    return bytes[vmcs_fields[id].width];
+}
+
+const char *vmcs_field_name(uint64_t enc)
+{
+    struct vmcs_access a = vmcs_lookup(enc);
+    return a.id < 0 ? NULL : vmcs_fields[a.id].name;
+}

@@ -1,0 +1,244 @@
+/* VMX: the capability MSRs, the VMX instructions, VM entry, VM exit and the intercept gate
+ * (SDM Vol.3C chapters 23-31, Vol.3D Appendix A). See docs/architecture.md "VMX".
+ *
+ * The CPU is in one of three VMX states: outside VMX operation, VMX root operation (after
+ * VMXON) and VMX non-root operation (between a VM entry and the next VM exit). In non-root
+ * operation struct cpu holds the guest's architectural state; the host's state lives only in
+ * the VMCS host-state area, exactly as on hardware.
+ */
+#ifndef CPU_VMX_VMX_H
+#define CPU_VMX_VMX_H
+
+#include "cpu/vmx/vmcs.h"
+
+struct cpu;
+struct insn;
+
+/* ---- controls (SDM Vol.3C 24.6-24.8) ---- */
+/* pin-based VM-execution controls (table 24-5) */
+#define PIN_EXT_INTR_EXITING (1u << 0)
+#define PIN_NMI_EXITING (1u << 3)
+#define PIN_VIRTUAL_NMIS (1u << 5)
+#define PIN_PREEMPTION_TIMER (1u << 6)
+#define PIN_POSTED_INTR (1u << 7)
+/* primary processor-based VM-execution controls (table 24-6) */
+#define CPU_INTR_WINDOW_EXITING (1u << 2)
+#define CPU_USE_TSC_OFFSETTING (1u << 3)
+#define CPU_HLT_EXITING (1u << 7)
+#define CPU_INVLPG_EXITING (1u << 9)
+#define CPU_MWAIT_EXITING (1u << 10)
+#define CPU_RDPMC_EXITING (1u << 11)
+#define CPU_RDTSC_EXITING (1u << 12)
+#define CPU_CR3_LOAD_EXITING (1u << 15)
+#define CPU_CR3_STORE_EXITING (1u << 16)
+#define CPU_CR8_LOAD_EXITING (1u << 19)
+#define CPU_CR8_STORE_EXITING (1u << 20)
+#define CPU_TPR_SHADOW (1u << 21)
+#define CPU_NMI_WINDOW_EXITING (1u << 22)
+#define CPU_MOV_DR_EXITING (1u << 23)
+#define CPU_UNCOND_IO_EXITING (1u << 24)
+#define CPU_USE_IO_BITMAPS (1u << 25)
+#define CPU_MONITOR_TRAP_FLAG (1u << 27)
+#define CPU_USE_MSR_BITMAPS (1u << 28)
+#define CPU_MONITOR_EXITING (1u << 29)
+#define CPU_PAUSE_EXITING (1u << 30)
+#define CPU_SECONDARY_CONTROLS (1u << 31)
+/* secondary processor-based VM-execution controls (table 24-7) */
+#define SEC_VIRT_APIC_ACCESSES (1u << 0)
+#define SEC_ENABLE_EPT (1u << 1)
+#define SEC_DESC_TABLE_EXITING (1u << 2)
+#define SEC_ENABLE_RDTSCP (1u << 3)
+#define SEC_VIRT_X2APIC (1u << 4)
+#define SEC_ENABLE_VPID (1u << 5)
+#define SEC_WBINVD_EXITING (1u << 6)
+#define SEC_UNRESTRICTED_GUEST (1u << 7)
+#define SEC_APIC_REGISTER_VIRT (1u << 8)
+#define SEC_VIRT_INTR_DELIVERY (1u << 9)
+#define SEC_PAUSE_LOOP_EXITING (1u << 10)
+#define SEC_RDRAND_EXITING (1u << 11)
+#define SEC_ENABLE_INVPCID (1u << 12)
+#define SEC_ENABLE_VMFUNC (1u << 13)
+#define SEC_VMCS_SHADOWING (1u << 14)
+#define SEC_RDSEED_EXITING (1u << 16)
+#define SEC_ENABLE_XSAVES (1u << 20)
+/* VM-exit controls (table 24-11) */
+#define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
+#define EXIT_HOST_ADDR_SPACE_SIZE (1u << 9)
+#define EXIT_ACK_INTR_ON_EXIT (1u << 15)
+#define EXIT_SAVE_PAT (1u << 18)
+#define EXIT_LOAD_PAT (1u << 19)
+#define EXIT_SAVE_EFER (1u << 20)
+#define EXIT_LOAD_EFER (1u << 21)
+#define EXIT_SAVE_PREEMPTION_TIMER (1u << 22)
+/* VM-entry controls (table 24-12) */
+#define ENTRY_LOAD_DEBUG_CONTROLS (1u << 2)
+#define ENTRY_IA32E_MODE (1u << 9)
+#define ENTRY_SMM (1u << 10)
+#define ENTRY_DEACT_DUAL_MONITOR (1u << 11)
+#define ENTRY_LOAD_PAT (1u << 14)
+#define ENTRY_LOAD_EFER (1u << 15)
+
+/* Default1 classes: reserved bits that the non-TRUE capability MSRs report as must-be-1
+ * (SDM Vol.3D A.2) */
+#define PIN_DEFAULT1 0x00000016u
+#define CPU_DEFAULT1 0x0401e172u
+#define EXIT_DEFAULT1 0x00036dffu
+#define ENTRY_DEFAULT1 0x000011ffu
+
+/* ---- basic exit reasons (SDM Vol.3D Appendix C) ---- */
+enum vmx_exit_reason {
+    EXIT_EXCEPTION_NMI = 0, EXIT_EXTERNAL_INTERRUPT = 1, EXIT_TRIPLE_FAULT = 2, EXIT_INIT = 3,
+    EXIT_SIPI = 4, EXIT_IO_SMI = 5, EXIT_OTHER_SMI = 6, EXIT_INTERRUPT_WINDOW = 7,
+    EXIT_NMI_WINDOW = 8, EXIT_TASK_SWITCH = 9, EXIT_CPUID = 10, EXIT_GETSEC = 11, EXIT_HLT = 12,
+    EXIT_INVD = 13, EXIT_INVLPG = 14, EXIT_RDPMC = 15, EXIT_RDTSC = 16, EXIT_RSM = 17,
+    EXIT_VMCALL = 18, EXIT_VMCLEAR = 19, EXIT_VMLAUNCH = 20, EXIT_VMPTRLD = 21, EXIT_VMPTRST = 22,
+    EXIT_VMREAD = 23, EXIT_VMRESUME = 24, EXIT_VMWRITE = 25, EXIT_VMXOFF = 26, EXIT_VMXON = 27,
+    EXIT_CR_ACCESS = 28, EXIT_DR_ACCESS = 29, EXIT_IO_INSTRUCTION = 30, EXIT_RDMSR = 31,
+    EXIT_WRMSR = 32, EXIT_INVALID_GUEST_STATE = 33, EXIT_MSR_LOADING = 34, EXIT_MWAIT = 36,
+    EXIT_MONITOR_TRAP_FLAG = 37, EXIT_MONITOR = 39, EXIT_PAUSE = 40, EXIT_MCE_DURING_ENTRY = 41,
+    EXIT_TPR_BELOW_THRESHOLD = 43, EXIT_APIC_ACCESS = 44, EXIT_VIRTUALIZED_EOI = 45,
+    EXIT_GDTR_IDTR = 46, EXIT_LDTR_TR = 47, EXIT_EPT_VIOLATION = 48, EXIT_EPT_MISCONFIG = 49,
+    EXIT_INVEPT = 50, EXIT_RDTSCP = 51, EXIT_PREEMPTION_TIMER = 52, EXIT_INVVPID = 53,
+    EXIT_WBINVD = 54, EXIT_XSETBV = 55, EXIT_APIC_WRITE = 56, EXIT_RDRAND = 57, EXIT_INVPCID = 58,
+    EXIT_VMFUNC = 59, EXIT_ENCLS = 60, EXIT_RDSEED = 61, EXIT_PML_FULL = 62, EXIT_XSAVES = 63,
+    EXIT_XRSTORS = 64,
+    EXIT_REASON_COUNT
+};
+#define EXIT_REASON_ENTRY_FAIL (1u << 31)
+/* Name of a basic exit reason ("CPUID"), or "?" */
+const char *vmx_exit_reason_name(unsigned reason);
+
+/* ---- VM-instruction error numbers (SDM Vol.3C 30.4, table 30-1) ---- */
+enum vmx_insn_error {
+    VMXERR_VMCALL_IN_ROOT = 1, VMXERR_VMCLEAR_BAD_ADDR = 2, VMXERR_VMCLEAR_VMXON_PTR = 3,
+    VMXERR_VMLAUNCH_NOT_CLEAR = 4, VMXERR_VMRESUME_NOT_LAUNCHED = 5,
+    VMXERR_VMRESUME_AFTER_VMXOFF = 6, VMXERR_ENTRY_BAD_CONTROLS = 7, VMXERR_ENTRY_BAD_HOST = 8,
+    VMXERR_VMPTRLD_BAD_ADDR = 9, VMXERR_VMPTRLD_VMXON_PTR = 10, VMXERR_VMPTRLD_BAD_REVISION = 11,
+    VMXERR_UNSUPPORTED_FIELD = 12, VMXERR_VMWRITE_READ_ONLY = 13, VMXERR_VMXON_IN_ROOT = 15,
+    VMXERR_ENTRY_MOV_SS = 26, VMXERR_INVEPT_INVVPID_OPERAND = 28,
+};
+
+/* Interruption-information format (SDM Vol.3C 24.8.3, 24.9.2): vector 7:0, type 10:8,
+ * error code valid 11, NMI unblocking due to IRET 12, valid 31 */
+#define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_ERR_VALID (1u << 11)
+#define INTR_INFO_NMI_UNBLOCK (1u << 12)
+enum { INTR_TYPE_EXT = 0, INTR_TYPE_NMI = 2, INTR_TYPE_HW_EXC = 3, INTR_TYPE_SW_INT = 4,
+       INTR_TYPE_PRIV_SW_EXC = 5, INTR_TYPE_SW_EXC = 6, INTR_TYPE_OTHER = 7 };
+
+/* Guest interruptibility state (SDM Vol.3C 24.4.2, table 24-3) */
+#define INTR_BLOCK_STI (1u << 0)
+#define INTR_BLOCK_MOV_SS (1u << 1)
+#define INTR_BLOCK_SMI (1u << 2)
+#define INTR_BLOCK_NMI (1u << 3)
+/* Activity states (SDM Vol.3C 24.4.2) */
+enum { ACTIVITY_ACTIVE = 0, ACTIVITY_HLT = 1, ACTIVITY_SHUTDOWN = 2, ACTIVITY_WAIT_SIPI = 3 };
+
+/* The capability MSRs 0x480-0x491 (SDM Vol.3D Appendix A), computed once from what this
+ * implementation supports and the CPU model. */
+struct vmx_caps {
+    uint64_t basic, pin, proc, exit, entry, misc, cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1,
+        vmcs_enum, proc2, ept_vpid, true_pin, true_proc, true_exit, true_entry, vmfunc;
+    uint8_t maxphys;
+};
+#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_IA32_VMX_VMFUNC 0x491
+
+/* VMX state of one logical processor. */
+struct vmx {
+    bool root;          /* in VMX operation (VMXON executed, VMXOFF not yet) */
+    bool guest;         /* VMX non-root operation */
+    uint64_t vmxon_ptr;
+    uint64_t cur;       /* current-VMCS pointer; VMCS_PTR_NONE when invalid */
+    bool launched;      /* launch state of the current VMCS */
+    uint64_t f[VF_COUNT]; /* the current VMCS, cached */
+    struct vmx_caps caps;
+    /* controls of the running guest, copied at VM entry */
+    uint32_t pin, proc, proc2, exit_ctl, entry_ctl, exc_bitmap;
+    /* the pending VM exit of an instruction (two-phase exit, see vmx_exit_insn) and the exit
+     * information being collected for the next exit */
+    uint32_t exit_reason;
+    uint64_t exit_qual;
+    bool exit_insn;           /* instruction-caused: length and information are reported */
+    uint8_t exit_insn_len;
+    uint32_t exit_insn_info;
+    uint64_t exit_gla;
+    bool exit_gla_valid;
+    uint32_t exit_intr_info, exit_intr_err; /* VM-exit interruption information */
+    uint32_t idt_vec_info, idt_vec_err;     /* IDT-vectoring information */
+    uint32_t deliv_info, deliv_err; /* the event being delivered right now (interruption format) */
+    /* event injection of the last VM entry, delivered at the first instruction boundary */
+    bool inject_pending, in_injection, inject_has_err;
+    uint8_t inject_type, inject_vec;
+    uint32_t inject_err;
+    /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
+    uint64_t preempt_deadline;
+    uint8_t preempt_shift;
+    /* why the last VM entry check failed (for -d vmx and unit tests) */
+    const char *fail_why;
+};
+#define VMCS_PTR_NONE (~0ull)
+
+/* Fills caps for a CPU whose model supports VMX. Pure apart from reading the model. */
+void vmx_caps_init(struct vmx_caps *caps, const struct cpu *c);
+/* RDMSR of 0x480-0x491: false when the MSR does not exist on this CPU (#GP). */
+bool vmx_msr_read(const struct cpu *c, uint32_t idx, uint64_t *v);
+
+/* ---- VM-entry checks, pure (SDM Vol.3C 26.2, 26.3.1) ----
+ * Each returns 0 when the checks pass. On failure *why names the failed rule. */
+/* 26.2.1: VM-execution, VM-exit and VM-entry control fields: VMXERR_ENTRY_BAD_CONTROLS. */
+int vmx_check_controls(const uint64_t *f, const struct vmx_caps *caps, const char **why);
+/* 26.2.2-26.2.4: host-state area: VMXERR_ENTRY_BAD_HOST. */
+int vmx_check_host(const uint64_t *f, const struct vmx_caps *caps, const char **why);
+/* 26.3.1: guest-state area: EXIT_INVALID_GUEST_STATE, with *qual the exit qualification
+ * (0, or 4 for the VMCS link pointer). PDPTE checks are done by the caller, which reads memory. */
+int vmx_check_guest(const uint64_t *f, const struct vmx_caps *caps, const char **why,
+                    uint64_t *qual);
+
+/* ---- the CPU side (cpu/vmx/) ---- */
+/* Allocates the VMX state when the CPU model has VMX. */
+void vmx_init(struct cpu *c);
+/* RESET/INIT: leaves VMX operation (SDM Vol.3C 23.8: INIT is blocked in root operation; RESET
+ * leaves it). */
+void vmx_reset(struct cpu *c);
+/* Records an instruction-caused VM exit and longjmps to the run loop, which rolls RIP back to the
+ * instruction and calls vmx_do_exit (SDM Vol.3C 27.1: the exit happens instead of the
+ * instruction). May raise: always longjmps. */
+NORETURN void vmx_exit_insn(struct cpu *c, uint32_t reason, uint64_t qual);
+/* Performs a VM exit now (the world switch): saves guest state, records the exit information,
+ * loads host state (SDM Vol.3C 27.2-27.6). The exit reason and qualification come from the
+ * arguments; instruction length and information from c->vmx when instruction-caused. Never
+ * raises (a failure loading host state is a VMX abort, which shuts the CPU down). */
+void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual);
+/* Exceptions in non-root operation (SDM Vol.3C 25.2): true when vector/error cause a VM exit
+ * per the exception bitmap and the #PF error-code mask/match; the caller then calls
+ * vmx_exit_exception. */
+bool vmx_exception_exits(const struct cpu *c, int vec, uint32_t err);
+/* VM exit for an exception or NMI (reason 0) with the interruption information, and the
+ * IDT-vectoring information of an event being delivered (prev_vec >= 0). Never raises. */
+void vmx_exit_exception(struct cpu *c, int vec, bool has_err, uint32_t err, int type);
+/* Asynchronous events at an instruction boundary: external interrupt exiting, interrupt
+ * window. Returns true when a VM exit happened. Never raises. */
+bool vmx_check_events(struct cpu *c);
+/* The decode-time gate: installed instead of the handler of every instruction with an
+ * intercept class when decoding for non-root operation. */
+void op_vmx_gate(struct cpu *c, const struct insn *i);
+/* CR0/CR4 as the guest reads them (guest/host masks and read shadows, SDM Vol.3C 25.3). */
+uint64_t vmx_read_cr_shadowed(const struct cpu *c, unsigned n, uint64_t actual);
+/* Prints the current VMCS with field names (monitor and -d vmx). */
+void vmx_dump_vmcs(const struct cpu *c, void *file);
+/* VMLAUNCH/VMRESUME after their own checks: 0 = in the guest; > 0 = VMfailValid number (controls
+ * or host state); < 0 = the entry failed as a VM exit and host state is loaded. Never raises. */
+int vmx_enter(struct cpu *c, bool launch);
+/* Event delivery hook in non-root operation (cpu/interrupt.c): returns when the event is to be
+ * delivered; a VM exit instead performs the exit and longjmps to the run loop. */
+void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_t err);
+/* Sets or clears PEND_VMX from the running guest's asynchronous controls. */
+void vmx_update_pending(struct cpu *c);
+/* Instruction-information field of an instruction's operand (SDM Vol.3C 27.2.5). Pure. */
+uint32_t vmx_insn_info(const struct insn *i, unsigned reg2);
+/* -d vmx lines */
+void vmx_log_exit(const struct cpu *c, uint32_t reason, uint64_t qual);
+void vmx_log_entry(const struct cpu *c, bool launch);
+
+#endif
