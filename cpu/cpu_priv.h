@@ -135,6 +135,9 @@ static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned
 /* ---- memory (mmu/access.c slow paths) ---- */
 uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc);
 void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
+/* Reads guest-physical memory: through EPT in a VMX guest that uses it (an EPT violation is a
+ * VM exit), else physical memory. May raise (VM exit). */
+uint64_t cpu_read_gpa(struct cpu *c, uint64_t gpa, unsigned size);
 /* Translates for an access without performing it; returns the physical address. May raise #PF. */
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc);
 

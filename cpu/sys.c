@@ -36,7 +36,7 @@ static bool load_pdptes(struct cpu *c, uint64_t cr0, uint64_t cr3, uint64_t cr4)
 {
     if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || (c->efer & EFER_LME)) return true;
     uint64_t p[4];
-    for (unsigned k = 0; k < 4; k++) p[k] = phys_read(c->mem, ((cr3 & 0xffffffe0ull) + 8 * k) & c->a20_mask, 8);
+    for (unsigned k = 0; k < 4; k++) p[k] = cpu_read_gpa(c, ((cr3 & 0xffffffe0ull) + 8 * k) & c->a20_mask, 8);
     if (!mmu_pdptes_valid(p, c->model->maxphys)) return false;
     for (unsigned k = 0; k < 4; k++) c->pdpte[k] = p[k];
     return true;

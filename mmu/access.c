@@ -2,6 +2,8 @@
  * checks, implicit supervisor accesses. Part of the CPU library (it raises guest faults).
  */
 #include "cpu/cpu_priv.h"
+#include "cpu/vmx/vmx.h"
+#include "mmu/ept.h"
 #include "mmu/memmap.h"
 
 static uint64_t walk_read(void *opaque, uint64_t gpa, unsigned size)
@@ -25,6 +27,38 @@ static inline void check_smc(struct cpu *c)
     }
 }
 
+/* The guest's own page walk under EPT: every paging-structure access is a guest-physical access
+ * translated through the EPT (SDM Vol.3C 28.2.2). A failed translation is recorded and the walk
+ * sees a not-present entry, which ends it; translate() then takes the EPT exit instead of #PF.
+ * With EPT A/D flags on, these accesses count as writes (28.2.3.2). */
+struct ept_walk_ctx {
+    struct cpu *c;
+    bool failed;
+    struct ept_fail fail;
+};
+static bool gw_xlate(struct ept_walk_ctx *g, uint64_t gpa, unsigned acc, uint64_t *hpa)
+{
+    if (g->failed) return false;
+    if ((g->c->vmx->f[VF_EPT_POINTER] >> 6) & 1) acc = EPT_W;
+    if (vmx_ept_try(g->c, gpa, acc, hpa, &g->fail)) return true;
+    g->failed = true;
+    return false;
+}
+static uint64_t gw_read(void *opaque, uint64_t gpa, unsigned size)
+{
+    struct ept_walk_ctx *g = opaque;
+    uint64_t hpa;
+    return gw_xlate(g, gpa, EPT_R, &hpa) ? phys_read(g->c->mem, hpa, size) : 0;
+}
+static void gw_write(void *opaque, uint64_t gpa, uint64_t val, unsigned size)
+{
+    struct ept_walk_ctx *g = opaque;
+    uint64_t hpa;
+    if (gw_xlate(g, gpa, EPT_W, &hpa)) phys_write(g->c->mem, hpa, val, size);
+}
+
+static unsigned ept_acc(unsigned acc) { return acc & ACC_FETCH ? EPT_X : acc & ACC_WRITE ? EPT_W : EPT_R; }
+
 static enum paging_mode paging_mode(const struct cpu *c)
 {
     if (!(c->cr0 & CR0_PG)) return PG_NONE;
@@ -39,6 +73,7 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
     uint64_t gpa;
     bool global = false, large = false, fill_ok = true;
     enum paging_mode pm = paging_mode(c);
+    bool ept = VMX_EPT_ACTIVE(c);
     if (pm == PG_NONE) {
         gpa = lin & c->a20_mask;
     } else {
@@ -56,15 +91,24 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
             .pdpte = pm == PG_PAE ? c->pdpte : NULL,
         };
         struct walk_mem wm = {c->mem, walk_read, walk_write};
+        struct ept_walk_ctx g = {c, false, {0}};
+        if (ept) wm = (struct walk_mem){&g, gw_read, gw_write};
         struct walk_result r;
         uint32_t err;
-        if (!mmu_walk(&p, &wm, lin, acc, &r, &err)) cpu_raise_pf(c, lin, err);
+        bool ok = mmu_walk(&p, &wm, lin, acc, &r, &err);
+        if (unlikely(g.failed)) {
+            g.fail.lin = lin;
+            g.fail.lin_valid = true;
+            vmx_ept_exit(c, &g.fail);
+        }
+        if (!ok) cpu_raise_pf(c, lin, err);
         gpa = r.gpa & c->a20_mask;
         global = r.global;
         large = r.page_size > 4096;
         /* Supervisor data accesses to user pages under SMAP depend on RFLAGS.AC: never cached. */
         if (!(acc & ACC_USER) && r.user && p.smap) fill_ok = false;
     }
+    if (ept) gpa = vmx_ept_gpa(c, gpa, ept_acc(acc), lin, true);
     if (c->dbp_count && cpu_page_has_data_bp(c, lin & ~0xfffull)) fill_ok = false;
     if (type >= 0 && fill_ok) {
         uint8_t *h = phys_host(c->mem, gpa & ~0xfffull, type == TLB_W);
@@ -83,6 +127,12 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
         }
     }
     return gpa;
+}
+
+uint64_t cpu_read_gpa(struct cpu *c, uint64_t gpa, unsigned size)
+{
+    if (VMX_EPT_ACTIVE(c)) gpa = vmx_ept_gpa(c, gpa, EPT_R, 0, false);
+    return phys_read(c->mem, gpa, size);
 }
 
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)

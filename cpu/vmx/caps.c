@@ -13,7 +13,9 @@
      CPU_CR3_STORE_EXITING | CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING | CPU_MOV_DR_EXITING |   \
      CPU_UNCOND_IO_EXITING | CPU_USE_IO_BITMAPS | CPU_USE_MSR_BITMAPS | CPU_MONITOR_EXITING |      \
      CPU_PAUSE_EXITING | CPU_SECONDARY_CONTROLS)
-#define SEC_SUPPORTED (SEC_DESC_TABLE_EXITING | SEC_ENABLE_RDTSCP | SEC_WBINVD_EXITING)
+#define SEC_SUPPORTED                                                                              \
+    (SEC_ENABLE_EPT | SEC_DESC_TABLE_EXITING | SEC_ENABLE_RDTSCP | SEC_ENABLE_VPID |              \
+     SEC_WBINVD_EXITING | SEC_UNRESTRICTED_GUEST)
 #define EXIT_SUPPORTED                                                                             \
     (EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT |                \
      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PREEMPTION_TIMER)
@@ -58,7 +60,12 @@ void vmx_caps_init(struct vmx_caps *k, const struct cpu *c)
     k->cr4_fixed0 = CR4_VMXE;
     k->cr4_fixed1 = cpu_cr4_valid(c);
     k->vmcs_enum = (uint64_t)vmcs_max_index() << 1; /* A.9 */
-    k->ept_vpid = 0; /* no EPT, no VPID yet: the MSR does not exist (A.10) */
+    /* A.10: execute-only (0), 4-level walks (6), UC (8) and WB (14) EPTP memory types, 2 MiB (16)
+     * and 1 GiB (17) pages, INVEPT (20) single-context (25) and all-context (26), accessed and
+     * dirty flags (21); INVVPID (32) of every type (40-43) */
+    k->ept_vpid = 1ull << 0 | 1ull << 6 | 1ull << 8 | 1ull << 14 | 1ull << 16 | 1ull << 17 |
+                  1ull << 20 | 1ull << 21 | 1ull << 25 | 1ull << 26 | 1ull << 32 | 1ull << 40 |
+                  1ull << 41 | 1ull << 42 | 1ull << 43;
     k->vmfunc = 0;   /* no VM functions: the MSR does not exist (A.11) */
 }
 

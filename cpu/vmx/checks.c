@@ -8,6 +8,7 @@
  */
 #include "cpu/cpu.h"
 #include "cpu/vmx/vmx.h"
+#include "mmu/ept.h"
 
 #define CC(x) ((x) ? (*why = #x, true) : false)
 
@@ -70,6 +71,9 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     if (!(pin & PIN_VIRTUAL_NMIS) && CC(proc & CPU_NMI_WINDOW_EXITING)) return e;
     if ((proc2 & SEC_ENABLE_VPID) && CC(f[VF_VIRTUAL_PROCESSOR_ID] == 0)) return e;
     if ((proc2 & SEC_UNRESTRICTED_GUEST) && CC(!(proc2 & SEC_ENABLE_EPT))) return e;
+    if ((proc2 & SEC_ENABLE_EPT) &&
+        CC(!ept_eptp_valid(f[VF_EPT_POINTER], k->maxphys, (k->ept_vpid >> 21) & 1)))
+        return e;
 
     /* 26.2.1.2 VM-exit control fields */
     if (CC(!ctl_ok(exit, k->true_exit))) return e;

@@ -257,19 +257,21 @@ HANDLER(vmcall)
 /* VMFUNC is #UD outside non-root operation (SDM Vol.3C 30.3 VMFUNC). */
 HANDLER(vmfunc) { raise_ud(c); }
 
-/* INVEPT/INVVPID are #UD while EPT/VPID are not supported (IA32_VMX_EPT_VPID_CAP bits 20 and
- * 32 are 0; SDM Vol.3C 30.3). */
-HANDLER(invept)
+/* INVEPT/INVVPID (SDM Vol.3C 30.3): #UD when the capability MSR does not report them; the type
+ * comes from the register operand (64 bits in 64-bit mode), the 128-bit descriptor from memory. */
+static void inv_insn(struct cpu *c, const struct insn *i, bool ept)
 {
     struct vmx *x = c->vmx;
-    if (!x || !((x->caps.ept_vpid >> 20) & 1)) raise_ud(c);
+    if (!x || !((x->caps.ept_vpid >> (ept ? 20 : 32)) & 1)) raise_ud(c);
     root_checks(c);
-    raise_ud(c);
+    uint64_t type = c->mode64 ? c->gpr[i->reg] : (uint32_t)c->gpr[i->reg];
+    uint64_t off = ea(c, i);
+    uint64_t lo = rd64(c, i->seg, off), hi = rd64(c, i->seg, (off + 8) & sz_mask(i->asz));
+    unsigned err = ept ? vmx_invept(c, type, lo, hi) : vmx_invvpid(c, type, lo, hi);
+    if (err)
+        vm_fail(c, err);
+    else
+        vm_succeed(c);
 }
-HANDLER(invvpid)
-{
-    struct vmx *x = c->vmx;
-    if (!x || !((x->caps.ept_vpid >> 32) & 1)) raise_ud(c);
-    root_checks(c);
-    raise_ud(c);
-}
+HANDLER(invept) { inv_insn(c, i, true); }
+HANDLER(invvpid) { inv_insn(c, i, false); }

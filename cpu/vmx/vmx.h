@@ -237,6 +237,25 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
 void vmx_update_pending(struct cpu *c);
 /* Instruction-information field of an instruction's operand (SDM Vol.3C 27.2.5). Pure. */
 uint32_t vmx_insn_info(const struct insn *i, unsigned reg2);
+/* ---- EPT (cpu/vmx/ept.c) ---- */
+/* A failed EPT translation, kept until the VM exit is taken. */
+struct ept_fail {
+    uint64_t gpa, lin;
+    unsigned acc, perms;   /* EPT_R/W/X of the access; permissions of the path */
+    bool misconfig, lin_valid, final;
+};
+/* True when EPT is in use: VMX non-root with "enable EPT". */
+#define VMX_EPT_ACTIVE(c) (((c)->ctx & CTX_VMX) && ((c)->vmx->proc2 & SEC_ENABLE_EPT))
+/* Translates gpa for acc (EPT_R/W/X) through the guest's EPT. Never raises. */
+bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail);
+/* The EPT-violation or misconfiguration VM exit for a failed translation. Always longjmps. */
+NORETURN void vmx_ept_exit(struct cpu *c, const struct ept_fail *f);
+/* vmx_ept_try, taking the exit on failure (the access is the final one for lin). May raise. */
+uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bool lin_valid);
+/* INVEPT/INVVPID after the common checks: 0, or the VM-instruction error number. */
+unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
+unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
+
 /* -d vmx lines */
 void vmx_log_exit(const struct cpu *c, uint32_t reason, uint64_t qual);
 void vmx_log_entry(const struct cpu *c, bool launch);

@@ -102,6 +102,9 @@ static void save_guest(struct cpu *c)
     f[VF_GUEST_ACTIVITY_STATE] = c->halted ? ACTIVITY_HLT : ACTIVITY_ACTIVE;
     f[VF_GUEST_INTERRUPTIBILITY_INFO] = interruptibility(c);
     f[VF_GUEST_PENDING_DBG_EXCEPTIONS] = 0;
+    /* 27.3.4: with EPT and PAE paging the PDPTE registers are saved */
+    if ((x->proc2 & SEC_ENABLE_EPT) && (c->cr0 & CR0_PG) && (c->cr4 & CR4_PAE) && !(c->efer & EFER_LMA))
+        for (unsigned k = 0; k < 4; k++) f[VF_GUEST_PDPTE0 + k] = c->pdpte[k];
     if ((x->pin & PIN_PREEMPTION_TIMER) && (x->exit_ctl & EXIT_SAVE_PREEMPTION_TIMER)) {
         uint64_t now = cpu_vtime(c);
         uint64_t left = now >= x->preempt_deadline ? 0 : (x->preempt_deadline - now) >> x->preempt_shift;
@@ -398,10 +401,13 @@ int vmx_enter(struct cpu *c, bool launch)
         }
     }
     bool ia32e = (x->entry_ctl & ENTRY_IA32E_MODE) != 0;
-    if ((f[VF_GUEST_CR0] & CR0_PG) && (f[VF_GUEST_CR4] & CR4_PAE) && !ia32e) {
-        /* 26.3.1.6: the PDPTEs the guest's CR3 points to */
+    bool pae_pdptes = (f[VF_GUEST_CR0] & CR0_PG) && (f[VF_GUEST_CR4] & CR4_PAE) && !ia32e;
+    if (pae_pdptes) {
+        /* 26.3.1.6: the PDPTEs: the VMCS fields with EPT, else the ones the guest's CR3 points to */
         uint64_t p[4];
-        for (unsigned k = 0; k < 4; k++) p[k] = phys_read(c->mem, ((f[VF_GUEST_CR3] & 0xffffffe0ull) + 8 * k), 8);
+        for (unsigned k = 0; k < 4; k++)
+            p[k] = (x->proc2 & SEC_ENABLE_EPT) ? f[VF_GUEST_PDPTE0 + k]
+                                                : phys_read(c->mem, ((f[VF_GUEST_CR3] & 0xffffffe0ull) + 8 * k), 8);
         if (!mmu_pdptes_valid(p, x->caps.maxphys)) {
             x->fail_why = "PDPTE reserved bits";
             entry_fail(c, EXIT_INVALID_GUEST_STATE, 2);
@@ -412,7 +418,13 @@ int vmx_enter(struct cpu *c, bool launch)
     /* 26.3.2 load the guest state, 26.4 the MSR-load list */
     x->guest = true;
     load_guest(c);
-    if ((c->cr0 & CR0_PG) && (c->cr4 & CR4_PAE) && !ia32e) load_pdptes_from(c, c->cr3);
+    if (pae_pdptes) {
+        /* 26.3.2.4: with EPT the PDPTE registers come from the VMCS */
+        if (x->proc2 & SEC_ENABLE_EPT)
+            for (unsigned k = 0; k < 4; k++) c->pdpte[k] = f[VF_GUEST_PDPTE0 + k];
+        else
+            load_pdptes_from(c, c->cr3);
+    }
     uint32_t bad = msr_list(c, f[VF_VM_ENTRY_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_ENTRY_MSR_LOAD_COUNT], false, true);
     if (bad) {
         x->fail_why = "VM-entry MSR-load list";

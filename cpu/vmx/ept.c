@@ -1,0 +1,97 @@
+/* EPT from the CPU side (SDM Vol.3C 28.2, 28.3): translating the guest-physical addresses of a
+ * VMX guest, EPT-violation and misconfiguration exits with their qualification (27.2.1 table
+ * 27-7), and INVEPT/INVVPID. The walk itself is mmu/ept.c. */
+#include "cpu/cpu_priv.h"
+#include "cpu/vmx/vmx.h"
+#include "mmu/ept.h"
+#include "mmu/memmap.h"
+
+static uint64_t phys_rd(void *opaque, uint64_t gpa, unsigned size) { return phys_read(opaque, gpa, size); }
+static void phys_wr(void *opaque, uint64_t gpa, uint64_t v, unsigned size) { phys_write(opaque, gpa, v, size); }
+
+bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail)
+{
+    struct vmx *x = c->vmx;
+    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0};
+    struct walk_mem m = {c->mem, phys_rd, phys_wr};
+    struct ept_result r;
+    enum ept_status st = ept_walk(&p, &m, gpa, acc, &r);
+    if (st == EPT_OK) {
+        *hpa = r.hpa;
+        return true;
+    }
+    fail->gpa = gpa;
+    fail->acc = acc;
+    fail->perms = r.perms;
+    fail->misconfig = st == EPT_MISCONFIG;
+    fail->lin_valid = fail->final = false;
+    fail->lin = 0;
+    return false;
+}
+
+NORETURN void vmx_ept_exit(struct cpu *c, const struct ept_fail *f)
+{
+    struct vmx *x = c->vmx;
+    x->f[VF_GUEST_PHYSICAL_ADDRESS] = f->gpa;
+    x->exit_gla = f->lin;
+    x->exit_gla_valid = f->lin_valid;
+    uint64_t qual = 0;
+    if (!f->misconfig) {
+        /* 27.2.1 table 27-7: 0 read, 1 write, 2 fetch; 5:3 the permissions of the translation;
+         * 7 linear address valid; 8 the access was to the translation of that linear address
+         * (1) rather than to a guest paging-structure entry (0) */
+        unsigned kind = f->acc & EPT_X ? 4 : f->acc & EPT_W ? 2 : 1;
+        qual = kind | (uint64_t)f->perms << 3 | (f->lin_valid ? 1u << 7 : 0) |
+               (f->lin_valid && f->final ? 1u << 8 : 0);
+    }
+    LOG(LOG_VMX, "VMX: EPT %s gpa=%#llx lin=%#llx\n", f->misconfig ? "misconfiguration" : "violation",
+        (unsigned long long)f->gpa, (unsigned long long)f->lin);
+    x->exit_reason = f->misconfig ? EXIT_EPT_MISCONFIG : EXIT_EPT_VIOLATION;
+    x->exit_qual = qual;
+    /* the instruction (if any) did not complete; its length is reported as hardware does */
+    x->exit_insn = c->blk_first != NULL;
+    x->exit_insn_len = c->blk_first && c->cur ? c->cur->len : 0;
+    longjmp(c->jb, 3);
+}
+
+uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bool lin_valid)
+{
+    uint64_t hpa;
+    struct ept_fail f;
+    if (vmx_ept_try(c, gpa, acc, &hpa, &f)) return hpa;
+    f.lin = lin;
+    f.lin_valid = lin_valid;
+    f.final = true;
+    vmx_ept_exit(c, &f);
+}
+
+/* INVEPT (SDM Vol.3C 30.3): type 1 single-context (the descriptor's EPTP must be valid), type 2
+ * all-context. Translations are not tagged by EPTP here, so both flush every cached composed
+ * translation, which is at least what the instruction must invalidate. Returns 0 or a
+ * VM-instruction error number. May raise (descriptor read). */
+unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
+{
+    const struct vmx_caps *k = &c->vmx->caps;
+    (void)desc_hi; /* bits 127:64 are reserved but not checked (30.3 INVEPT) */
+    bool single = (k->ept_vpid >> 25) & 1, all = (k->ept_vpid >> 26) & 1;
+    if (!((type == 1 && single) || (type == 2 && all))) return VMXERR_INVEPT_INVVPID_OPERAND;
+    if (type == 1 && !ept_eptp_valid(desc_lo, k->maxphys, (k->ept_vpid >> 21) & 1))
+        return VMXERR_INVEPT_INVVPID_OPERAND;
+    cpu_tlb_flush(c, true);
+    return 0;
+}
+
+/* INVVPID (SDM Vol.3C 30.3): descriptor bits 63:16 reserved; types 0 (individual address: VPID
+ * != 0, canonical address), 1 (single context), 2 (all contexts), 3 (single context keeping
+ * globals). Translations are not tagged by VPID, so every type flushes all of them. */
+unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
+{
+    const struct vmx_caps *k = &c->vmx->caps;
+    if (type > 3 || !((k->ept_vpid >> (40 + type)) & 1)) return VMXERR_INVEPT_INVVPID_OPERAND;
+    if (desc_lo >> 16) return VMXERR_INVEPT_INVVPID_OPERAND;
+    uint16_t vpid = (uint16_t)desc_lo;
+    if (type != 2 && vpid == 0) return VMXERR_INVEPT_INVVPID_OPERAND;
+    if (type == 0 && !is_canonical(desc_hi)) return VMXERR_INVEPT_INVVPID_OPERAND;
+    cpu_tlb_flush(c, true);
+    return 0;
+}
