@@ -244,6 +244,11 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 /* Guest time in nanoseconds: one retired instruction is one nanosecond, plus the time skipped
  * while halted. Deterministic; the board's virtual clock reads it. */
 static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
+/* While halted: true when an interrupt request can end the halt (RFLAGS.IF, or a VMX guest
+ * whose external interrupts exit regardless of IF). Never raises. */
+bool cpu_interrupt_wakes(struct cpu *c);
+/* The CPU's own next deadline in guest time (the VMX-preemption timer), or UINT64_MAX. */
+uint64_t cpu_next_deadline(const struct cpu *c);
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
 /* The board remapped guest-physical memory: flush translations. */
@@ -252,6 +257,8 @@ void cpu_memmap_changed(struct cpu *c);
 void cpu_set_intr(struct cpu *c, bool level);
 /* Full RFLAGS value with the lazy arithmetic flags folded in. Never raises. */
 uint64_t cpu_get_rflags(struct cpu *c);
+/* Prints the VMX state and the current VMCS (-d vmcs). */
+void cpu_dump_vmcs(struct cpu *c, void *file);
 /* Prints the register state (for -d cpu, panics and test failures). */
 void cpu_dump(struct cpu *c, void *file);
 

@@ -400,7 +400,11 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             }
             if (take_interrupt(c)) continue;
         }
-        if (unlikely(c->halted)) return CPU_STOP_HALT;
+        if (unlikely(c->halted)) {
+            /* a halted VMX guest still takes its preemption-timer exit */
+            if ((c->ctx & CTX_VMX) && vmx_check_events(c)) continue;
+            return CPU_STOP_HALT;
+        }
         if (unlikely(c->icount >= c->run_end)) {
             /* the VMX-preemption timer may be what cut the run short (clamp_run_end); the
              * board's timers also shorten run_end, and then the run simply ends */
@@ -416,6 +420,18 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         }
         run_blocks(c);
     }
+}
+
+bool cpu_interrupt_wakes(struct cpu *c)
+{
+    if (cpu_get_rflags(c) & FL_IF) return true;
+    return (c->ctx & CTX_VMX) && (c->vmx->pin & PIN_EXT_INTR_EXITING);
+}
+
+uint64_t cpu_next_deadline(const struct cpu *c)
+{
+    if ((c->ctx & CTX_VMX) && (c->vmx->pin & PIN_PREEMPTION_TIMER)) return c->vmx->preempt_deadline;
+    return UINT64_MAX;
 }
 
 enum cpu_stop cpu_step(struct cpu *c)

@@ -25,6 +25,7 @@ static const struct {
     {"mmu", LOG_MMU, "TLB flushes and page faults"},
     {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
     {"vmx", LOG_VMX, "every VMX entry and exit, with the exit reason and qualification decoded"},
+    {"vmcs", LOG_VMCS, "the current VMCS, fields named and controls decoded, at every VM-entry failure and at the end of the run"},
 };
 
 void log_set_file(const char *path)

@@ -641,8 +641,10 @@ int machine_run(struct machine *m)
         if (r == CPU_STOP_HALT) {
             /* Halted: skip guest time to the next timer, which may raise an interrupt. With no
              * timer armed, or interrupts disabled, nothing can wake the CPU. */
-            uint64_t nd = clock_next_deadline(&m->clk);
-            if (nd != UINT64_MAX && (cpu_get_rflags(c) & FL_IF)) {
+            uint64_t nd = clock_next_deadline(&m->clk), own = cpu_next_deadline(c);
+            if (!cpu_interrupt_wakes(c)) nd = UINT64_MAX; /* device interrupts cannot wake it */
+            if (own < nd) nd = own;
+            if (nd != UINT64_MAX) {
                 uint64_t t = clock_ns(&m->clk);
                 if (nd > t) c->idle_ns += nd - t;
                 continue;
@@ -653,6 +655,7 @@ int machine_run(struct machine *m)
             break;
         }
     }
+    if (log_mask & LOG_VMCS) cpu_dump_vmcs(c, log_file_handle());
     double t = now_seconds() - t0;
     if (m->cfg.stats || (log_mask & LOG_STATS))
         fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS)\n",

@@ -236,9 +236,10 @@ static void vm_entry_insn(struct cpu *c, bool launch)
     }
     int r = vmx_enter(c, launch);
     if (r > 0) {
-        LOG(LOG_VMX, "VMX: %s failed, error %d: %s\n", launch ? "VMLAUNCH" : "VMRESUME", r,
+        LOG(LOG_VMX | LOG_VMCS, "VMX: %s failed, error %d: %s\n", launch ? "VMLAUNCH" : "VMRESUME", r,
             x->fail_why ? x->fail_why : "?");
         vm_fail_valid(c, (unsigned)r);
+        if (log_mask & LOG_VMCS) vmx_dump_vmcs(c, log_file_handle());
     }
 }
 

@@ -34,6 +34,8 @@ static const char *const reason_names[EXIT_REASON_COUNT] = {
     [EXIT_XRSTORS] = "XRSTORS",
 };
 
+void cpu_dump_vmcs(struct cpu *c, void *file) { vmx_dump_vmcs(c, file); }
+
 const char *vmx_exit_reason_name(unsigned reason)
 {
     return reason < EXIT_REASON_COUNT && reason_names[reason] ? reason_names[reason] : "?";
@@ -114,6 +116,37 @@ void vmx_log_entry(const struct cpu *c, bool launch)
                (unsigned long long)c->icount);
 }
 
+/* Names of the control bits (SDM Vol.3C tables 24-5, 24-6, 24-7, 24-11, 24-12). */
+static const char *const pin_names[32] = {[0] = "ext-intr-exiting", [3] = "nmi-exiting",
+    [5] = "virtual-nmis", [6] = "preemption-timer", [7] = "posted-interrupts"};
+static const char *const proc_names[32] = {[2] = "intr-window", [3] = "tsc-offsetting",
+    [7] = "hlt", [9] = "invlpg", [10] = "mwait", [11] = "rdpmc", [12] = "rdtsc",
+    [15] = "cr3-load", [16] = "cr3-store", [17] = "tertiary", [19] = "cr8-load",
+    [20] = "cr8-store", [21] = "tpr-shadow", [22] = "nmi-window", [23] = "mov-dr",
+    [24] = "uncond-io", [25] = "io-bitmaps", [27] = "mtf", [28] = "msr-bitmaps",
+    [29] = "monitor", [30] = "pause", [31] = "secondary"};
+static const char *const proc2_names[32] = {[0] = "virt-apic-access", [1] = "ept",
+    [2] = "desc-table", [3] = "rdtscp", [4] = "virt-x2apic", [5] = "vpid", [6] = "wbinvd",
+    [7] = "unrestricted", [8] = "apic-reg-virt", [9] = "virt-intr-delivery",
+    [10] = "pause-loop", [11] = "rdrand", [12] = "invpcid", [13] = "vmfunc",
+    [14] = "vmcs-shadowing", [15] = "encls", [16] = "rdseed", [17] = "pml",
+    [18] = "ept-ve", [20] = "xsaves"};
+static const char *const exit_names[32] = {[2] = "save-debug", [9] = "host-64bit",
+    [12] = "load-perf-global", [15] = "ack-intr", [18] = "save-pat", [19] = "load-pat",
+    [20] = "save-efer", [21] = "load-efer", [22] = "save-preemption-timer"};
+static const char *const entry_names[32] = {[2] = "load-debug", [9] = "ia32e-guest",
+    [10] = "smm", [11] = "dual-monitor", [13] = "load-perf-global", [14] = "load-pat",
+    [15] = "load-efer"};
+
+static void print_bits(FILE *out, uint32_t v, const char *const names[32])
+{
+    for (unsigned b = 0; b < 32; b++)
+        if ((v >> b) & 1) {
+            if (names[b]) fprintf(out, " %s", names[b]);
+            else fprintf(out, " bit%u", b);
+        }
+}
+
 void vmx_dump_vmcs(const struct cpu *c, void *file)
 {
     const struct vmx *x = c->vmx;
@@ -130,6 +163,19 @@ void vmx_dump_vmcs(const struct cpu *c, void *file)
     static const char *const types[4] = {"control", "exit info", "guest", "host"};
     for (int k = 0; k < VF_COUNT; k++) {
         const struct vmcs_field_info *fi = &vmcs_fields[k];
-        fprintf(out, "  %04x %-9s %-32s %#llx\n", fi->enc, types[fi->type], fi->name, (unsigned long long)x->f[k]);
+        fprintf(out, "  %04x %-9s %-32s %#llx", fi->enc, types[fi->type], fi->name, (unsigned long long)x->f[k]);
+        const char *const *names = k == VF_PIN_BASED_VM_EXEC_CONTROL ? pin_names
+                                   : k == VF_CPU_BASED_VM_EXEC_CONTROL ? proc_names
+                                   : k == VF_SECONDARY_VM_EXEC_CONTROL ? proc2_names
+                                   : k == VF_VM_EXIT_CONTROLS ? exit_names
+                                   : k == VF_VM_ENTRY_CONTROLS ? entry_names : NULL;
+        if (names) {
+            fprintf(out, " =");
+            print_bits(out, (uint32_t)x->f[k], names);
+        }
+        if (k == VF_VM_EXIT_REASON && x->f[k])
+            fprintf(out, " (%s%s)", (x->f[k] >> 31) ? "entry failure: " : "",
+                    vmx_exit_reason_name((unsigned)x->f[k] & 0xffff));
+        fputc('\n', out);
     }
 }

@@ -267,7 +267,8 @@ static void entry_fail(struct cpu *c, uint32_t reason, uint64_t qual)
     uint64_t *f = x->f;
     f[VF_VM_EXIT_REASON] = reason | EXIT_REASON_ENTRY_FAIL;
     f[VF_EXIT_QUALIFICATION] = qual;
-    if (log_mask & LOG_VMX) vmx_log_exit(c, reason | EXIT_REASON_ENTRY_FAIL, qual);
+    if (log_mask & (LOG_VMX | LOG_VMCS)) vmx_log_exit(c, reason | EXIT_REASON_ENTRY_FAIL, qual);
+    if (log_mask & LOG_VMCS) vmx_dump_vmcs(c, log_file_handle());
     leave_guest(c);
     load_host(c);
     if (msr_list(c, f[VF_VM_EXIT_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_LOAD_COUNT], false, false))

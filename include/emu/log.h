@@ -16,6 +16,7 @@ enum log_cat {
     LOG_MMU = 1u << 8,          /* page walks, TLB flushes */
     LOG_CPU_RESET = 1u << 9,    /* CPU reset / shutdown */
     LOG_VMX = 1u << 10,         /* VMX: every VM entry and exit */
+    LOG_VMCS = 1u << 11,        /* VMX: VMCS dumps on entry failures and at the end */
 };
 
 extern unsigned log_mask; /* the only mutable global: process-wide log switches */
