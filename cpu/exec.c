@@ -369,6 +369,12 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             clamp_run_end(c);
             if (c->shutdown) return CPU_STOP_SHUTDOWN;
         }
+    } else if (jr == 5) {
+        /* a trap-like VM exit after the instruction completed (vmx_exit_trap) */
+        if (c->blk_first) c->icount += (uint64_t)(c->cur - c->blk_first) + 1;
+        c->blk_first = NULL;
+        vmx_do_exit(c, c->vmx->exit_reason, c->vmx->exit_qual);
+        if (c->shutdown) return CPU_STOP_SHUTDOWN;
     } else if (jr == 3) {
         /* an instruction caused a VM exit instead of executing (vmx_exit_insn) */
         if (c->blk_first) c->icount += (uint64_t)(c->cur - c->blk_first);
@@ -416,6 +422,13 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         }
         if (unlikely(c->pending & (PEND_TF | PEND_DR))) {
             step_one(c);
+            continue;
+        }
+        if (unlikely(c->pending & PEND_VMX) && (c->ctx & CTX_VMX) && vmx_mtf_on(c->vmx)) {
+            /* monitor trap flag: one instruction, then the MTF exit (SDM Vol.3C 25.5.2); an
+             * instruction that exits by itself clears the pending MTF exit */
+            c->vmx->mtf_pending = true;
+            run_block(c, 1);
             continue;
         }
         run_blocks(c);

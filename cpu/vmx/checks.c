@@ -64,6 +64,11 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     }
     if ((proc & CPU_USE_MSR_BITMAPS) && CC((f[VF_MSR_BITMAP] & 0xfff) || above_maxphys(f[VF_MSR_BITMAP], mp)))
         return e;
+    if (proc & CPU_TPR_SHADOW) {
+        uint64_t va = f[VF_VIRTUAL_APIC_PAGE_ADDR];
+        if (CC((va & 0xfff) || above_maxphys(va, mp))) return e;
+        if (!(proc2 & SEC_VIRT_INTR_DELIVERY) && CC(f[VF_TPR_THRESHOLD] & ~0xfull)) return e;
+    }
     if (!(proc & CPU_TPR_SHADOW) &&
         CC(proc2 & (SEC_VIRT_X2APIC | SEC_APIC_REGISTER_VIRT | SEC_VIRT_INTR_DELIVERY)))
         return e;

@@ -19,6 +19,15 @@ static void run_plain(struct cpu *c, const struct insn *i)
     ((i->pfx & PFX_MEM) ? h->m : h->r)(c, i);
 }
 
+NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual)
+{
+    struct vmx *x = c->vmx;
+    x->exit_reason = reason;
+    x->exit_qual = qual;
+    x->exit_insn = false;
+    longjmp(c->jb, 5);
+}
+
 NORETURN void vmx_exit_insn(struct cpu *c, uint32_t reason, uint64_t qual)
 {
     struct vmx *x = c->vmx;
@@ -87,6 +96,11 @@ static void gate_cr_read(struct cpu *c, const struct insn *i)
     if (c->cpl) raise_gp(c, 0);
     if (n == 3 && (x->proc & CPU_CR3_STORE_EXITING)) vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(3, 1, i->rm));
     if (n == 8 && (x->proc & CPU_CR8_STORE_EXITING)) vmx_exit_insn(c, EXIT_CR_ACCESS, cr_qual(8, 1, i->rm));
+    if (n == 8 && (x->proc & CPU_TPR_SHADOW)) {
+        /* CR8 reads VTPR[7:4] from the virtual-APIC page (SDM Vol.3C 29.3) */
+        c->gpr[i->rm] = (phys_read(c->mem, x->f[VF_VIRTUAL_APIC_PAGE_ADDR] + 0x80, 4) >> 4) & 0xf;
+        return;
+    }
     if (n == 0 || n == 4) {
         uint64_t v = vmx_read_cr_shadowed(c, n, n == 0 ? c->cr0 : c->cr4);
         c->gpr[i->rm] = c->mode64 ? v : (uint32_t)v;
@@ -150,6 +164,16 @@ static void gate_cr_write(struct cpu *c, const struct insn *i)
         break;
     case 8:
         if (x->proc & CPU_CR8_LOAD_EXITING) vmx_exit_insn(c, EXIT_CR_ACCESS, q);
+        if (x->proc & CPU_TPR_SHADOW) {
+            /* MOV to CR8 writes VTPR (bits 7:4 = the value, the rest of the dword 0) and then
+             * virtualizes the TPR: without virtual-interrupt delivery, a VTPR class below the
+             * TPR threshold is a trap-like VM exit (SDM Vol.3C 29.3, 29.1.2) */
+            if (v >> 4) raise_gp(c, 0);
+            phys_write(c->mem, f[VF_VIRTUAL_APIC_PAGE_ADDR] + 0x80, (uint32_t)(v << 4), 4);
+            if (!(x->proc2 & SEC_VIRT_INTR_DELIVERY) && v < (f[VF_TPR_THRESHOLD] & 0xf))
+                vmx_exit_trap(c, EXIT_TPR_BELOW_THRESHOLD, 0);
+            return;
+        }
         break;
     default: break;
     }
@@ -368,6 +392,13 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
     case IC_MSR: gate_msr(c, i); return;
     case IC_DESC: gate_desc(c, i); return;
     case IC_VMX: gate_vmx_insn(c, i); return;
+    case IC_IRET:
+        /* IRET ends (virtual-)NMI blocking (SDM Vol.3C 25.3: with virtual NMIs, IRET removes
+         * virtual-NMI blocking) */
+        run_plain(c, i);
+        if (x->pin & PIN_VIRTUAL_NMIS) x->vnmi_blocked = false;
+        else c->nmi_blocked = false;
+        return;
     default: break;
     }
     run_plain(c, i);
@@ -463,6 +494,15 @@ bool vmx_check_events(struct cpu *c)
         cpu_deliver_event(c, x->inject_vec, (enum event_type)x->inject_type, x->inject_has_err, x->inject_err);
         c->cur_exc = -1;
         x->deliv_info = 0;
+        if (vmx_mtf_on(x)) x->mtf_pending = true; /* MTF exit after the injection (25.5.2) */
+        vmx_update_pending(c);
+        return true;
+    }
+    if (x->mtf_pending) {
+        /* a pending MTF exit comes before NMIs and interrupts (SDM Vol.3C 25.5.2, 26.7.8) */
+        x->mtf_pending = false;
+        c->halted = 0;
+        vmx_do_exit(c, EXIT_MONITOR_TRAP_FLAG, 0);
         return true;
     }
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
@@ -485,6 +525,13 @@ bool vmx_check_events(struct cpu *c)
         return true;
     }
 window:
+    if ((x->proc & CPU_NMI_WINDOW_EXITING) && !x->vnmi_blocked &&
+        !((c->pending & PEND_INHIBIT) && c->inhibit_movss)) {
+        /* NMI window: no virtual-NMI blocking and no blocking by MOV SS (25.2) */
+        c->halted = 0;
+        vmx_do_exit(c, EXIT_NMI_WINDOW, 0);
+        return true;
+    }
     if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
         c->halted = 0;
         vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
@@ -499,7 +546,8 @@ void vmx_update_pending(struct cpu *c)
     struct vmx *x = c->vmx;
     /* external interrupts raise PEND_INTR themselves, and the preemption timer shortens the run
      * (cpu/exec.c clamp_run_end) */
-    if (x->guest && (x->inject_pending || (x->proc & CPU_INTR_WINDOW_EXITING)))
+    if (x->guest && (x->inject_pending || x->mtf_pending ||
+                     (x->proc & (CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG))))
         c->pending |= PEND_VMX;
     else
         c->pending &= ~PEND_VMX;

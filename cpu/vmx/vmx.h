@@ -171,6 +171,8 @@ struct vmx {
     bool inject_pending, in_injection, inject_has_err;
     uint8_t inject_type, inject_vec;
     uint32_t inject_err;
+    bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
+    bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
     /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
     uint64_t preempt_deadline;
     uint8_t preempt_shift;
@@ -255,6 +257,12 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 /* INVEPT/INVVPID after the common checks: 0, or the VM-instruction error number. */
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
 unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
+
+/* Trap-like VM exit after the current instruction completed (TPR below threshold): records
+ * and longjmps; the instruction counts as retired. */
+NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual);
+/* Monitor trap flag on: the run loop executes the guest one instruction at a time. */
+static inline bool vmx_mtf_on(const struct vmx *x) { return (x->proc & CPU_MONITOR_TRAP_FLAG) != 0; }
 
 /* -d vmx lines */
 void vmx_log_exit(const struct cpu *c, uint32_t reason, uint64_t qual);

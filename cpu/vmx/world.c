@@ -52,7 +52,7 @@ static uint32_t interruptibility(const struct cpu *c)
 {
     uint32_t v = 0;
     if (c->pending & PEND_INHIBIT) v |= c->inhibit_movss ? INTR_BLOCK_MOV_SS : INTR_BLOCK_STI;
-    if (c->nmi_blocked) v |= INTR_BLOCK_NMI;
+    if ((c->vmx->pin & PIN_VIRTUAL_NMIS) ? c->vmx->vnmi_blocked : c->nmi_blocked) v |= INTR_BLOCK_NMI;
     return v;
 }
 
@@ -241,6 +241,7 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     x->exit_intr_info = 0;
     x->idt_vec_info = 0;
     x->inject_pending = false;
+    x->mtf_pending = false;
     f[VF_VM_ENTRY_INTR_INFO] &= ~(uint64_t)INTR_INFO_VALID;
     if (log_mask & LOG_VMX) vmx_log_exit(c, reason, qual);
     save_guest(c);
@@ -323,7 +324,11 @@ static void load_guest(struct cpu *c)
         c->pending |= PEND_INHIBIT;
         c->inhibit_movss = (intr & INTR_BLOCK_MOV_SS) != 0;
     }
-    c->nmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
+    if (x->pin & PIN_VIRTUAL_NMIS)
+        x->vnmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
+    else
+        c->nmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
+    x->mtf_pending = false;
     c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
 }
 
@@ -342,10 +347,16 @@ static void inject_event(struct cpu *c)
     enum event_type et;
     switch (type) {
     case INTR_TYPE_EXT: et = EV_EXT; break;
-    case INTR_TYPE_NMI: et = EV_NMI; c->nmi_blocked = true; break;
+    case INTR_TYPE_NMI:
+        et = EV_NMI;
+        if (x->pin & PIN_VIRTUAL_NMIS) x->vnmi_blocked = true;
+        else c->nmi_blocked = true;
+        break;
     case INTR_TYPE_HW_EXC: et = EV_EXC; break;
     case INTR_TYPE_PRIV_SW_EXC: et = EV_PRIVSOFT; break;
-    case INTR_TYPE_OTHER: return; /* pending MTF: not supported, rejected by the checks */
+    case INTR_TYPE_OTHER: /* vector 0: a pending MTF VM exit (24.8.3) */
+        x->mtf_pending = true;
+        return;
     default: et = EV_SOFT; break; /* software interrupt and software exception */
     }
     if (et == EV_SOFT || et == EV_PRIVSOFT) RIP(c) += x->f[VF_VM_ENTRY_INSTRUCTION_LEN];
@@ -382,6 +393,16 @@ int vmx_enter(struct cpu *c, bool launch)
     x->exit_ctl = (uint32_t)f[VF_VM_EXIT_CONTROLS];
     x->entry_ctl = (uint32_t)f[VF_VM_ENTRY_CONTROLS];
     x->exc_bitmap = (uint32_t)f[VF_EXCEPTION_BITMAP];
+
+    /* 26.2.1.1: with TPR shadow and neither APIC-access virtualization nor virtual-interrupt
+     * delivery, TPR threshold[3:0] must not exceed VTPR[7:4] (read from the virtual-APIC page) */
+    if ((x->proc & CPU_TPR_SHADOW) && !(x->proc2 & (SEC_VIRT_APIC_ACCESSES | SEC_VIRT_INTR_DELIVERY))) {
+        uint32_t vtpr = (uint32_t)phys_read(c->mem, f[VF_VIRTUAL_APIC_PAGE_ADDR] + 0x80, 4);
+        if ((f[VF_TPR_THRESHOLD] & 0xf) > ((vtpr >> 4) & 0xf)) {
+            x->fail_why = "TPR threshold[3:0] > VTPR[7:4]";
+            return VMXERR_ENTRY_BAD_CONTROLS;
+        }
+    }
 
     /* 26.3.1: guest state; failures from here on are VM exits */
     uint64_t qual = 0;
