@@ -16,7 +16,7 @@
      CPU_SECONDARY_CONTROLS)
 #define SEC_SUPPORTED                                                                              \
     (SEC_ENABLE_EPT | SEC_DESC_TABLE_EXITING | SEC_ENABLE_RDTSCP | SEC_ENABLE_VPID |              \
-     SEC_WBINVD_EXITING | SEC_UNRESTRICTED_GUEST)
+     SEC_WBINVD_EXITING | SEC_UNRESTRICTED_GUEST | SEC_VMCS_SHADOWING)
 #define EXIT_SUPPORTED                                                                             \
     (EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT |                \
      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PREEMPTION_TIMER)

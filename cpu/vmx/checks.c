@@ -76,6 +76,10 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     if (!(pin & PIN_VIRTUAL_NMIS) && CC(proc & CPU_NMI_WINDOW_EXITING)) return e;
     if ((proc2 & SEC_ENABLE_VPID) && CC(f[VF_VIRTUAL_PROCESSOR_ID] == 0)) return e;
     if ((proc2 & SEC_UNRESTRICTED_GUEST) && CC(!(proc2 & SEC_ENABLE_EPT))) return e;
+    if (proc2 & SEC_VMCS_SHADOWING) {
+        if (CC((f[VF_VMREAD_BITMAP] & 0xfff) || above_maxphys(f[VF_VMREAD_BITMAP], mp))) return e;
+        if (CC((f[VF_VMWRITE_BITMAP] & 0xfff) || above_maxphys(f[VF_VMWRITE_BITMAP], mp))) return e;
+    }
     if ((proc2 & SEC_ENABLE_EPT) &&
         CC(!ept_eptp_valid(f[VF_EPT_POINTER], k->maxphys, (k->ept_vpid >> 21) & 1)))
         return e;

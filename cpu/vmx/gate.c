@@ -257,6 +257,58 @@ static void gate_msr(struct cpu *c, const struct insn *i)
     run_plain(c, i);
 }
 
+/* VMCS shadowing (SDM Vol.3C 24.10, 30.3 VMREAD/VMWRITE): with the control on, a VMREAD or
+ * VMWRITE whose field encoding (below 8000H) has a clear bit in the VMREAD/VMWRITE bitmap
+ * works on the shadow VMCS named by the VMCS link pointer instead of exiting. Returns true when
+ * the instruction was done that way. May raise (#GP at CPL > 0, operand faults). */
+static bool shadow_access(struct cpu *c, const struct insn *i, bool write)
+{
+    struct vmx *x = c->vmx;
+    if (!(x->proc2 & SEC_VMCS_SHADOWING)) return false;
+    uint64_t enc = c->mode64 ? c->gpr[i->reg] : (uint32_t)c->gpr[i->reg];
+    if (enc >> 15) return false;
+    uint64_t bm = x->f[write ? VF_VMWRITE_BITMAP : VF_VMREAD_BITMAP];
+    if ((phys_read(c->mem, bm + (enc >> 3), 1) >> (enc & 7)) & 1) return false;
+    if (c->cpl) raise_gp(c, 0);
+    uint64_t link = x->f[VF_VMCS_LINK_POINTER];
+    uint64_t v = 0;
+    if (write) {
+        if (i->pfx & PFX_MEM) v = c->mode64 ? rd64(c, i->seg, ea(c, i)) : rd32(c, i->seg, ea(c, i));
+        else v = c->mode64 ? c->gpr[i->rm] : (uint32_t)c->gpr[i->rm];
+    }
+    if (link == ~0ull) {
+        set_arith_flags(c, FL_CF); /* VMfailInvalid */
+        return true;
+    }
+    struct vmcs_access a = vmcs_lookup(enc);
+    unsigned err = 0;
+    if (a.id < 0) err = VMXERR_UNSUPPORTED_FIELD;
+    else if (write && vmcs_fields[a.id].type == VT_EXIT_INFO && !((x->caps.misc >> 29) & 1))
+        err = VMXERR_VMWRITE_READ_ONLY;
+    if (err) {
+        /* VMfailValid: the error goes to the VMCS the guest works on, the shadow VMCS */
+        int e = vmcs_lookup(0x4400).id;
+        phys_write(c->mem, link + VMCS_OFF_FIELDS + 8u * (unsigned)e, err, 8);
+        set_arith_flags(c, FL_ZF);
+        return true;
+    }
+    uint64_t slot = link + VMCS_OFF_FIELDS + 8u * (unsigned)a.id;
+    uint64_t stored = phys_read(c->mem, slot, 8);
+    if (write) {
+        phys_write(c->mem, slot, vmcs_field_put(stored, a, v), 8);
+    } else {
+        v = vmcs_field_get(stored, a);
+        if (i->pfx & PFX_MEM) {
+            if (c->mode64) wr64(c, i->seg, ea(c, i), v);
+            else wr32(c, i->seg, ea(c, i), (uint32_t)v);
+        } else {
+            set_reg(c, i->rm, c->mode64 ? 3 : 2, v);
+        }
+    }
+    set_arith_flags(c, 0); /* VMsucceed */
+    return true;
+}
+
 /* The #UD conditions of the VMX instructions that precede their VM exit in non-root operation
  * (SDM Vol.3C 30.3: CR0.PE = 0, RFLAGS.VM = 1, or compatibility mode). */
 static void gate_vmx_insn(struct cpu *c, const struct insn *i)
@@ -285,6 +337,7 @@ static void gate_vmx_insn(struct cpu *c, const struct insn *i)
     case EXIT_VMREAD: case EXIT_VMWRITE: case EXIT_INVEPT: case EXIT_INVVPID: reg2 = i->reg; break;
     default: break;
     }
+    if ((reason == EXIT_VMREAD || reason == EXIT_VMWRITE) && shadow_access(c, i, reason == EXIT_VMWRITE)) return;
     if (i->pfx & PFX_MEM) q = (uint64_t)(int64_t)i->disp;
     if (reason != EXIT_VMCALL && reason != EXIT_VMLAUNCH && reason != EXIT_VMRESUME && reason != EXIT_VMXOFF)
         x->exit_insn_info = vmx_insn_info(i, reg2);

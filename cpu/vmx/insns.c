@@ -142,8 +142,8 @@ HANDLER(vmptrld)
     uint64_t addr;
     if (!vmcs_operand(c, i, VMXERR_VMPTRLD_BAD_ADDR, VMXERR_VMPTRLD_VMXON_PTR, &addr)) return;
     uint32_t rev = (uint32_t)phys_read(c->mem, addr, 4);
-    /* bit 31 (shadow VMCS) is accepted only with VMCS shadowing, which is not supported */
-    if (rev != VMCS_REVISION_ID) {
+    /* bit 31 (a shadow VMCS) is accepted because VMCS shadowing is supported */
+    if ((rev & ~VMCS_SHADOW_BIT) != VMCS_REVISION_ID) {
         vm_fail(c, VMXERR_VMPTRLD_BAD_REVISION);
         return;
     }
@@ -220,6 +220,10 @@ static void vm_entry_insn(struct cpu *c, bool launch)
     struct vmx *x = root_checks(c);
     if (x->cur == VMCS_PTR_NONE) {
         vm_fail_invalid(c);
+        return;
+    }
+    if (phys_read(c->mem, x->cur, 4) & VMCS_SHADOW_BIT) {
+        vm_fail_invalid(c); /* a shadow VMCS cannot be launched (30.3 VMLAUNCH) */
         return;
     }
     if ((c->pending & PEND_INHIBIT) && c->inhibit_movss) {

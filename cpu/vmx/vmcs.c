@@ -42,21 +42,21 @@ static uint64_t width_mask(unsigned w)
     }
 }
 
-uint64_t vmcs_read_value(const uint64_t *f, struct vmcs_access a)
+uint64_t vmcs_field_get(uint64_t stored, struct vmcs_access a)
 {
-    uint64_t v = f[a.id];
-    if (a.high) return v >> 32;
+    if (a.high) return stored >> 32;
+    return stored & width_mask(vmcs_fields[a.id].width);
+}
+
+uint64_t vmcs_field_put(uint64_t stored, struct vmcs_access a, uint64_t v)
+{
+    if (a.high) return (stored & 0xffffffffull) | (v << 32);
     return v & width_mask(vmcs_fields[a.id].width);
 }
 
-void vmcs_write_value(uint64_t *f, struct vmcs_access a, uint64_t v)
-{
-    if (a.high) {
-        f[a.id] = (f[a.id] & 0xffffffffull) | (v << 32);
-        return;
-    }
-    f[a.id] = v & width_mask(vmcs_fields[a.id].width);
-}
+uint64_t vmcs_read_value(const uint64_t *f, struct vmcs_access a) { return vmcs_field_get(f[a.id], a); }
+
+void vmcs_write_value(uint64_t *f, struct vmcs_access a, uint64_t v) { f[a.id] = vmcs_field_put(f[a.id], a, v); }
 
 unsigned vmcs_max_index(void)
 {

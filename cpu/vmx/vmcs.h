@@ -56,6 +56,10 @@ uint64_t vmcs_read_value(const uint64_t *f, struct vmcs_access a);
 /* Stores a VMWRITE value: truncated to the field's width; a high access writes bits 63:32 of
  * a 64-bit field and keeps the low half. */
 void vmcs_write_value(uint64_t *f, struct vmcs_access a, uint64_t v);
+/* The same on one stored field value: what VMREAD returns, and the new stored value after a
+ * VMWRITE of v. Pure. */
+uint64_t vmcs_field_get(uint64_t stored, struct vmcs_access a);
+uint64_t vmcs_field_put(uint64_t stored, struct vmcs_access a, uint64_t v);
 /* Highest index used by any supported encoding, for IA32_VMX_VMCS_ENUM bits 9:1
  * (SDM Vol.3D A.9). */
 unsigned vmcs_max_index(void);

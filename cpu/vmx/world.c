@@ -413,10 +413,11 @@ int vmx_enter(struct cpu *c, bool launch)
     }
     uint64_t link = f[VF_VMCS_LINK_POINTER];
     if (link != ~0ull) {
-        /* 26.3.1.5: the referenced VMCS's revision, and shadow-VMCS indicator = "VMCS
-         * shadowing" (not supported, so 0) */
+        /* 26.3.1.5: the referenced VMCS's revision, and its shadow-VMCS indicator equal to
+         * the "VMCS shadowing" control */
         uint32_t rev = (uint32_t)phys_read(c->mem, link, 4);
-        if (rev != VMCS_REVISION_ID) {
+        uint32_t want = VMCS_REVISION_ID | ((x->proc2 & SEC_VMCS_SHADOWING) ? VMCS_SHADOW_BIT : 0);
+        if (rev != want) {
             x->fail_why = "VMCS link pointer: revision identifier";
             entry_fail(c, EXIT_INVALID_GUEST_STATE, 4);
             return -1;

@@ -2,7 +2,9 @@
 ; 25.5.2, 25.3, 26.2.1.1): CR8 reads and writes go to the virtual-APIC page; a VTPR class below
 ; the TPR threshold is a trap-like "TPR below threshold" exit; VM entry refuses a threshold above
 ; VTPR; MTF exits after one guest instruction; an NMI injected with virtual NMIs blocks further
-; virtual NMIs until the guest's IRET, and NMI-window exiting fires right after that IRET.
+; virtual NMIs until the guest's IRET, and NMI-window exiting fires right after that IRET;
+; VMCS shadowing (24.10, 30.3): guest VMREAD/VMWRITE of fields clear in the bitmaps work on the
+; shadow VMCS without exiting, set bits exit, and a shadow VMCS cannot be launched.
 %define TESTNAME "vmxctl"
 %include "boot.inc"
 %include "report.inc"
@@ -20,6 +22,9 @@ PROC_MTF        equ 1 << 27
 PIN_NMI         equ 1 << 3
 PIN_VNMI        equ 1 << 5
 NMI_COUNT       equ RAM_SCRATCH + 0x300
+VMREAD_BM       equ TEST_RAM + 0x5000
+VMWRITE_BM      equ TEST_RAM + 0x6000
+SEC_SHADOW      equ 1 << 14
 
 bits 16
 main:
@@ -97,6 +102,49 @@ bits 64
     VMR rcx, GUEST_RIP
     lea rdx, [rel guest_mtf]
     CHECK rcx, rdx, "guest RIP is where the NMI interrupted it"
+
+    ; ---- VMCS shadowing
+    mov ecx, MSR_VMX_PROCBASED2
+    rdmsr
+    and edx, SEC_SHADOW
+    CHECK32 edx, SEC_SHADOW, "VMCS shadowing allowed"
+    or dword [VMCS2_REGION], 1 << 31        ; shadow-VMCS indicator
+    mov rax, VMCS2_REGION
+    mov [RAM_SCRATCH + 0x118], rax
+    vmclear [RAM_SCRATCH + 0x118]
+    mov edi, VMREAD_BM
+    mov ecx, 0x2000 / 8
+    xor eax, eax
+    rep stosq
+    bts dword [VMREAD_BM + (0x681e >> 3)], 0x681e & 7     ; GUEST_RIP reads exit
+    lea rdi, [rel guest_shadow]
+    call vmx_fresh_vmcs
+    vmx_set_ctl PROC_CTLS, MSR_VMX_TRUE_PROC, PROC_SECONDARY
+    VMW PROC2_CTLS, SEC_SHADOW
+    VMW 0x2026, VMREAD_BM
+    VMW 0x2028, VMWRITE_BM
+    VMW VMCS_LINK_PTR, VMCS2_REGION
+    xor edi, edi
+    call vmx_enter
+    VMR rcx, EXIT_REASON
+    CHECK32 ecx, 23, "VMREAD of a field set in the VMREAD bitmap exits (23)"
+    mov rax, [RAM_SCRATCH + 0x320]
+    CHECK rax, 0x77, "shadowed VMWRITE then VMREAD of EXIT_REASON: no exit, value kept"
+    mov rax, [RAM_SCRATCH + 0x328]
+    CHECK rax, 0x40, "shadowed VMREAD of an unsupported field: VMfailValid (ZF)"
+    VMR rcx, EXIT_INSN_INFO
+    shr ecx, 28
+    CHECK32 ecx, 0, "instruction information: reg2 = RAX (the encoding)"
+    vmptrld [RAM_SCRATCH + 0x118]
+    VMR rcx, EXIT_REASON
+    CHECK32 ecx, 0x77, "VMPTRLD of the shadow VMCS shows the guest's VMWRITE"
+    VMR rcx, VM_INSN_ERROR
+    CHECK32 ecx, 12, "and the error 12 of the guest's failed VMREAD"
+    xor edi, edi
+    call vmx_enter
+    mov rax, [VMX_FAIL_FLAGS]
+    and eax, 0x41
+    CHECK32 eax, 1, "VMLAUNCH of a shadow VMCS: VMfailInvalid"
     FINISH
 
 guest_tpr:
@@ -115,6 +163,22 @@ guest_mtf:
     nop
     nop
     nop
+    jmp $
+
+guest_shadow:
+    mov eax, 0x4402                     ; EXIT_REASON (read-only: MISC bit 29 allows the write)
+    mov ebx, 0x77
+    vmwrite rax, rbx
+    vmread rcx, rax
+    mov [RAM_SCRATCH + 0x320], rcx
+    mov eax, 0x7ffe
+    vmread rcx, rax
+    pushfq
+    pop rcx
+    and ecx, 0x8d5
+    mov [RAM_SCRATCH + 0x328], rcx
+    mov eax, 0x681e                     ; GUEST_RIP: set in the VMREAD bitmap
+    vmread rdx, rax
     jmp $
 
 guest_nmi:
