@@ -98,6 +98,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     if (!m->code[hp]) {
         m->code[hp] = 1;
         tlb_flush_writes(&c->tlb);
+        vmx_tlb_flush_writes_saved(c); /* saved VMX TLB contexts must not bypass SMC either */
     }
     unsigned off = (unsigned)(lin & 0xfff);
     unsigned n = 0;
@@ -261,6 +262,7 @@ static unsigned dr_len(const struct cpu *c, unsigned n)
 void cpu_update_debug(struct cpu *c)
 {
     bool any = false;
+    unsigned had_data_bps = c->dbp_count;
     c->dbp_count = 0;
     for (unsigned n = 0; n < 4; n++) {
         if (!dr_enabled(c, n)) continue;
@@ -275,7 +277,11 @@ void cpu_update_debug(struct cpu *c)
         c->pending |= PEND_DR;
     else
         c->pending &= ~PEND_DR;
-    tlb_flush_all(&c->tlb);
+    /* pages with data breakpoints stay out of the TLB: flush when the set may have changed */
+    if (had_data_bps || c->dbp_count) {
+        tlb_flush_all(&c->tlb);
+        vmx_tlb_drop_saved(c);
+    }
 }
 
 /* Called by the slow access paths when data breakpoints are armed. */

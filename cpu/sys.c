@@ -121,4 +121,5 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
 void cpu_memmap_changed(struct cpu *c)
 {
     tlb_flush_all(&c->tlb);
+    vmx_tlb_drop_saved(c);
 }

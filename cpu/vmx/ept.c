@@ -66,9 +66,9 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 }
 
 /* INVEPT (SDM Vol.3C 30.3): type 1 single-context (the descriptor's EPTP must be valid), type 2
- * all-context. Translations are not tagged by EPTP here, so both flush every cached composed
- * translation, which is at least what the instruction must invalidate. Returns 0 or a
- * VM-instruction error number. May raise (descriptor read). */
+ * all-context. The only combined translations kept while the host runs are the last guest's
+ * saved TLB context; both types drop it, which is at least what they must invalidate. Returns
+ * 0 or a VM-instruction error number. */
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
 {
     const struct vmx_caps *k = &c->vmx->caps;
@@ -77,13 +77,14 @@ unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t des
     if (!((type == 1 && single) || (type == 2 && all))) return VMXERR_INVEPT_INVVPID_OPERAND;
     if (type == 1 && !ept_eptp_valid(desc_lo, k->maxphys, (k->ept_vpid >> 21) & 1))
         return VMXERR_INVEPT_INVVPID_OPERAND;
-    cpu_tlb_flush(c, true);
+    /* the saved guest context holds every combined mapping: drop it (no finer tagging) */
+    c->vmx->guest_tlb.valid = false;
     return 0;
 }
 
 /* INVVPID (SDM Vol.3C 30.3): descriptor bits 63:16 reserved; types 0 (individual address: VPID
  * != 0, canonical address), 1 (single context), 2 (all contexts), 3 (single context keeping
- * globals). Translations are not tagged by VPID, so every type flushes all of them. */
+ * globals). Every type drops the saved guest TLB context (a superset of what it must do). */
 unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
 {
     const struct vmx_caps *k = &c->vmx->caps;
@@ -92,6 +93,6 @@ unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t de
     uint16_t vpid = (uint16_t)desc_lo;
     if (type != 2 && vpid == 0) return VMXERR_INVEPT_INVVPID_OPERAND;
     if (type == 0 && !is_canonical(desc_hi)) return VMXERR_INVEPT_INVVPID_OPERAND;
-    cpu_tlb_flush(c, true);
+    c->vmx->guest_tlb.valid = false; /* INVVPID runs in root operation: the guest's are saved */
     return 0;
 }

@@ -10,6 +10,7 @@
 #define CPU_VMX_VMX_H
 
 #include "cpu/vmx/vmcs.h"
+#include "mmu/mmu.h"
 
 struct cpu;
 struct insn;
@@ -144,6 +145,15 @@ struct vmx_caps {
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_VMFUNC 0x491
 
+/* A saved TLB context: the host's (VPID 0) while a guest runs, or the last guest's (its VPID
+ * and EPTP) while the host runs (SDM Vol.3C 28.3.1: translations are tagged by VPID and EPTP). */
+struct vmx_tlb_slot {
+    bool valid;
+    uint16_t vpid;
+    uint64_t eptp; /* EPTP, or ~0 without EPT */
+    struct tlb t;
+};
+
 /* VMX state of one logical processor. */
 struct vmx {
     bool root;          /* in VMX operation (VMXON executed, VMXOFF not yet) */
@@ -176,6 +186,8 @@ struct vmx {
     /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
     uint64_t preempt_deadline;
     uint8_t preempt_shift;
+    /* TLB contexts kept across VM entries and exits when the guest uses VPIDs */
+    struct vmx_tlb_slot host_tlb, guest_tlb;
     /* why the last VM entry check failed (for -d vmx and unit tests) */
     const char *fail_why;
 };
@@ -263,6 +275,11 @@ unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t de
 NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual);
 /* Monitor trap flag on: the run loop executes the guest one instruction at a time. */
 static inline bool vmx_mtf_on(const struct vmx *x) { return (x->proc & CPU_MONITOR_TRAP_FLAG) != 0; }
+
+/* The saved TLB contexts: dropped (a change that invalidates every translation, e.g. the
+ * physical memory map), or their write entries dropped (a page became a code page). */
+void vmx_tlb_drop_saved(struct cpu *c);
+void vmx_tlb_flush_writes_saved(struct cpu *c);
 
 /* -d vmx lines */
 void vmx_log_exit(const struct cpu *c, uint32_t reason, uint64_t qual);

@@ -41,6 +41,7 @@ void vmx_reset(struct cpu *c)
     x->cur = VMCS_PTR_NONE;
     x->launched = false;
     x->vmxon_ptr = 0;
+    vmx_tlb_drop_saved(c);
 }
 
 static uint32_t ar_of(const struct seg *s) { return s->ar; }
@@ -201,7 +202,70 @@ static void load_host(struct cpu *c)
     c->pending &= ~(PEND_INHIBIT | PEND_VMX);
     cpu_update_mode(c);
     cpu_update_debug(c);
-    cpu_tlb_flush(c, true);
+}
+
+/* ---- TLB contexts (SDM Vol.3C 28.3.3.3) ----
+ * With "enable VPID", VM entries and exits keep the translations of both sides: the active TLB
+ * is swapped with a saved one instead of flushed. Without it, guest and host share VPID 0 and
+ * every entry and exit invalidates them. The epoch only grows, so block chains made under the
+ * other context never validate. */
+static uint64_t tlb_key_eptp(const struct vmx *x)
+{
+    return (x->proc2 & SEC_ENABLE_EPT) ? x->f[VF_EPT_POINTER] : ~0ull;
+}
+
+static void tlb_to_guest(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    uint64_t ep = c->tlb.epoch;
+    bool vpid = (x->proc2 & SEC_ENABLE_VPID) != 0;
+    if (vpid) {
+        x->host_tlb.t = c->tlb;
+        x->host_tlb.valid = true;
+    } else {
+        x->host_tlb.valid = false;
+    }
+    struct vmx_tlb_slot *g = &x->guest_tlb;
+    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x))
+        c->tlb = g->t;
+    else
+        tlb_flush_all(&c->tlb);
+    g->valid = false;
+    c->tlb.epoch = ep + 1;
+}
+
+static void tlb_to_host(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    uint64_t ep = c->tlb.epoch;
+    bool vpid = (x->proc2 & SEC_ENABLE_VPID) != 0;
+    struct vmx_tlb_slot *g = &x->guest_tlb;
+    g->valid = vpid;
+    if (vpid) {
+        g->t = c->tlb;
+        g->vpid = (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID];
+        g->eptp = tlb_key_eptp(x);
+    }
+    if (vpid && x->host_tlb.valid)
+        c->tlb = x->host_tlb.t;
+    else
+        tlb_flush_all(&c->tlb);
+    x->host_tlb.valid = false;
+    c->tlb.epoch = ep + 1;
+}
+
+void vmx_tlb_drop_saved(struct cpu *c)
+{
+    if (!c->vmx) return;
+    c->vmx->host_tlb.valid = c->vmx->guest_tlb.valid = false;
+}
+
+void vmx_tlb_flush_writes_saved(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    if (!x) return;
+    if (x->host_tlb.valid) tlb_flush_writes(&x->host_tlb.t);
+    if (x->guest_tlb.valid) tlb_flush_writes(&x->guest_tlb.t);
 }
 
 /* Leaves non-root operation: controls that only matter in the guest stop mattering. */
@@ -245,6 +309,7 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     f[VF_VM_ENTRY_INTR_INFO] &= ~(uint64_t)INTR_INFO_VALID;
     if (log_mask & LOG_VMX) vmx_log_exit(c, reason, qual);
     save_guest(c);
+    tlb_to_host(c);
     leave_guest(c);
     /* 27.4: MSR-store list, then 27.5 host state, then 27.6 MSR-load list */
     if (msr_list(c, f[VF_VM_EXIT_MSR_STORE_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_STORE_COUNT], true, false)) {
@@ -272,6 +337,9 @@ static void entry_fail(struct cpu *c, uint32_t reason, uint64_t qual)
     if (log_mask & LOG_VMCS) vmx_dump_vmcs(c, log_file_handle());
     leave_guest(c);
     load_host(c);
+    /* the guest never ran: the host's translations are still active; without VPIDs the
+     * failed entry, like an exit, invalidates them */
+    if (!(x->proc2 & SEC_ENABLE_VPID)) tlb_flush_all(&c->tlb);
     if (msr_list(c, f[VF_VM_EXIT_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_LOAD_COUNT], false, false))
         vmx_abort(c, 4);
     cpu_update_mode(c);
@@ -464,7 +532,7 @@ int vmx_enter(struct cpu *c, bool launch)
     }
     cpu_update_mode(c);
     cpu_update_debug(c);
-    cpu_tlb_flush(c, true);
+    tlb_to_guest(c);
     if (log_mask & LOG_VMX) vmx_log_entry(c, launch);
     inject_event(c);
     /* Asynchronous controls are looked at between blocks while they are on (vmx_check_events) */

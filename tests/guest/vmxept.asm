@@ -123,6 +123,10 @@ bits 64
     mov rax, EPT_PT0 | 7
     mov [EPT_PD0], rax
     mov qword [EPT_PT0 + (LM_PD >> 12) * 8], 0
+    mov rax, EPTP_VALUE                     ; cached translations must go (SDM Vol.3C 28.3.3.4)
+    mov [RAM_SCRATCH + 0x120], rax
+    mov eax, 1
+    invept rax, [RAM_SCRATCH + 0x120]
     mov edi, 1
     call vmx_enter
     VMR rcx, EXIT_REASON
