@@ -16,7 +16,7 @@
      CPU_SECONDARY_CONTROLS)
 #define SEC_SUPPORTED                                                                              \
     (SEC_ENABLE_EPT | SEC_DESC_TABLE_EXITING | SEC_ENABLE_RDTSCP | SEC_ENABLE_VPID |              \
-     SEC_WBINVD_EXITING | SEC_UNRESTRICTED_GUEST | SEC_VMCS_SHADOWING)
+     SEC_WBINVD_EXITING | SEC_UNRESTRICTED_GUEST | SEC_ENABLE_VMFUNC | SEC_VMCS_SHADOWING)
 #define EXIT_SUPPORTED                                                                             \
     (EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDR_SPACE_SIZE | EXIT_ACK_INTR_ON_EXIT |                \
      EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER | EXIT_SAVE_PREEMPTION_TIMER)
@@ -67,7 +67,7 @@ void vmx_caps_init(struct vmx_caps *k, const struct cpu *c)
     k->ept_vpid = 1ull << 0 | 1ull << 6 | 1ull << 8 | 1ull << 14 | 1ull << 16 | 1ull << 17 |
                   1ull << 20 | 1ull << 21 | 1ull << 25 | 1ull << 26 | 1ull << 32 | 1ull << 40 |
                   1ull << 41 | 1ull << 42 | 1ull << 43;
-    k->vmfunc = 0;   /* no VM functions: the MSR does not exist (A.11) */
+    k->vmfunc = 1;   /* A.11: EPTP switching (VM function 0) is the only VM function */
 }
 
 bool vmx_msr_read(const struct cpu *c, uint32_t idx, uint64_t *v)

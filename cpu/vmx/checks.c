@@ -80,6 +80,15 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
         if (CC((f[VF_VMREAD_BITMAP] & 0xfff) || above_maxphys(f[VF_VMREAD_BITMAP], mp))) return e;
         if (CC((f[VF_VMWRITE_BITMAP] & 0xfff) || above_maxphys(f[VF_VMWRITE_BITMAP], mp))) return e;
     }
+    if (proc2 & SEC_ENABLE_VMFUNC) {
+        uint64_t vmf = f[VF_VM_FUNCTION_CONTROLS];
+        if (CC(vmf & ~k->vmfunc)) return e;
+        if (vmf & 1) { /* EPTP switching */
+            if (CC(!(proc2 & SEC_ENABLE_EPT))) return e;
+            uint64_t list = f[VF_EPTP_LIST_ADDRESS];
+            if (CC((list & 0xfff) || above_maxphys(list, mp))) return e;
+        }
+    }
     if ((proc2 & SEC_ENABLE_EPT) &&
         CC(!ept_eptp_valid(f[VF_EPT_POINTER], k->maxphys, (k->ept_vpid >> 21) & 1)))
         return e;

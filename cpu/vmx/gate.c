@@ -9,6 +9,7 @@
  */
 #include "cpu/cpu_priv.h"
 #include "cpu/vmx/vmx.h"
+#include "mmu/ept.h"
 #include "mmu/memmap.h"
 
 const struct op_handlers *cpu_handler_table(void);
@@ -257,6 +258,24 @@ static void gate_msr(struct cpu *c, const struct insn *i)
     run_plain(c, i);
 }
 
+/* VMFUNC in non-root operation (SDM Vol.3C 25.5.6, 30.3 VMFUNC): #UD without "enable VM
+ * functions"; a VM exit (59) for a function that is not enabled or fails; function 0, EPTP
+ * switching, loads entry ECX of the EPTP list if it is a valid EPTP. Not privileged. */
+static void vmfunc(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    if (!(x->proc2 & SEC_ENABLE_VMFUNC)) raise_ud(c);
+    uint64_t fn = (uint32_t)c->gpr[0];
+    if (fn > 63 || !((x->f[VF_VM_FUNCTION_CONTROLS] >> fn) & 1)) vmx_exit_insn(c, EXIT_VMFUNC, 0);
+    uint64_t idx = (uint32_t)c->gpr[1];
+    if (idx >= 512) vmx_exit_insn(c, EXIT_VMFUNC, 0);
+    uint64_t eptp = phys_read(c->mem, x->f[VF_EPTP_LIST_ADDRESS] + 8 * idx, 8);
+    if (!ept_eptp_valid(eptp, x->caps.maxphys, (x->caps.ept_vpid >> 21) & 1)) vmx_exit_insn(c, EXIT_VMFUNC, 0);
+    x->f[VF_EPT_POINTER] = eptp;
+    /* combined translations belong to the old EPTP */
+    tlb_flush_all(&c->tlb);
+}
+
 /* VMCS shadowing (SDM Vol.3C 24.10, 30.3 VMREAD/VMWRITE): with the control on, a VMREAD or
  * VMWRITE whose field encoding (below 8000H) has a clear bit in the VMREAD/VMWRITE bitmap
  * works on the shadow VMCS named by the VMCS link pointer instead of exiting. Returns true when
@@ -324,7 +343,10 @@ static void gate_vmx_insn(struct cpu *c, const struct insn *i)
     unsigned reason = EXIT_VMCALL;
     for (unsigned k = 0; k < sizeof map / sizeof map[0]; k++)
         if (map[k].op == i->op) reason = map[k].reason;
-    if (reason == EXIT_VMFUNC) raise_ud(c); /* no VM functions are enabled (none supported) */
+    if (reason == EXIT_VMFUNC) {
+        vmfunc(c);
+        return;
+    }
     /* INVEPT/INVVPID are #UD when the capability MSR does not report them (30.3) */
     if (reason == EXIT_INVEPT && !((x->caps.ept_vpid >> 20) & 1)) raise_ud(c);
     if (reason == EXIT_INVVPID && !((x->caps.ept_vpid >> 32) & 1)) raise_ud(c);

@@ -2,8 +2,8 @@
 ; guest-physical memory is translated through EPT (1 GiB, 2 MiB and 4 KiB EPT pages): a remapped
 ; page, EPT violations with their exit qualification and guest-physical / guest-linear
 ; addresses (write to a read-only page, not-present page, a guest paging-structure access),
-; an EPT misconfiguration, EPT accessed/dirty flags, INVEPT/INVVPID, and a real-mode guest run
-; as an unrestricted guest.
+; an EPT misconfiguration, EPT accessed/dirty flags, INVEPT/INVVPID, EPTP switching with VMFUNC,
+; and a real-mode guest run as an unrestricted guest.
 %define TESTNAME "vmxept"
 %include "boot.inc"
 %include "report.inc"
@@ -17,6 +17,14 @@ EPT_PDPT        equ TEST_RAM + 0x21000
 EPT_PD0         equ TEST_RAM + 0x22000      ; 0 - 1 GiB in 2 MiB pages
 EPT_PT2         equ TEST_RAM + 0x23000      ; 0x400000 - 0x5FFFFF in 4 KiB pages
 EPT_PT0         equ TEST_RAM + 0x24000      ; 0 - 0x1FFFFF in 4 KiB pages
+EPT2_PML4       equ TEST_RAM + 0x28000      ; a second EPT: 0x400000 -> 0x600000
+EPT2_PDPT       equ TEST_RAM + 0x29000
+EPT2_PD0        equ TEST_RAM + 0x2a000
+EPT2_PT2        equ TEST_RAM + 0x2b000
+EPTP_LIST       equ TEST_RAM + 0x2c000
+EPTP2_VALUE     equ EPT2_PML4 | 6 | (3 << 3)
+MARK2           equ 0x99aabbccddeeff00
+SEC_VMFUNC      equ 1 << 13
 EPT_WB          equ 6 << 3                  ; leaf memory type write-back
 EPTP_VALUE      equ EPT_PML4 | 6 | (3 << 3) | (1 << 6)   ; WB, 4 levels, A/D on
 MARK            equ 0x1122334455667788
@@ -137,6 +145,30 @@ bits 64
     and ecx, ~0xfff
     CHECK32 ecx, LM_PD, "guest-physical address inside the guest's page directory"
 
+    ; EPTP switching: VMFUNC 0 with ECX = 1 loads the second EPTP of the list
+    call build_ept
+    call build_ept2
+    lea rdi, [rel guest_vmfunc]
+    call vmx_fresh_vmcs
+    vmx_set_ctl PROC_CTLS, MSR_VMX_TRUE_PROC, PROC_SECONDARY
+    VMW PROC2_CTLS, SEC_EPT | SEC_VMFUNC
+    VMW 0x201a, EPTP_VALUE
+    VMW 0x2018, 1                           ; VM-function controls: EPTP switching
+    VMW 0x2024, EPTP_LIST
+    xor edi, edi
+    call vmx_enter
+    VMR rcx, EXIT_REASON
+    CHECK32 ecx, 10, "guest switched EPTP with VMFUNC and reached its CPUID"
+    mov rcx, MARK2
+    CHECK rbx, rcx, "after the switch guest-physical 0x400000 is host 0x600000"
+    VMR rcx, 0x201a
+    CHECK rcx, EPTP2_VALUE, "the EPT pointer field holds the new EPTP"
+    call vmx_skip
+    mov edi, 1
+    call vmx_enter
+    VMR rcx, EXIT_REASON
+    CHECK32 ecx, 59, "VMFUNC with an EPTP index of 600: VM exit (59)"
+
     ; unrestricted guest: a real-mode guest
     lea rdi, [rel guest16]
     call vmx_fresh_vmcs
@@ -231,6 +263,38 @@ build_ept:
     mov qword [EPT_PT2 + 16], 0
     mov qword [EPT_PT2 + 24], 0x403000 | 2 | EPT_WB
     ret
+
+; EPT2: the same as the first EPT but 0x400000 maps to host 0x600000 (MARK2 there); the EPTP
+; list holds EPTP_VALUE at 0 and EPTP2_VALUE at 1
+build_ept2:
+    mov rsi, EPT_PML4
+    mov rdi, EPT2_PML4
+    mov ecx, 0x4000 / 8
+    rep movsq
+    mov qword [EPT2_PML4], EPT2_PDPT | 7
+    mov qword [EPT2_PDPT], EPT2_PD0 | 7
+    mov qword [EPT2_PD0 + 2 * 8], EPT2_PT2 | 7
+    mov qword [EPT2_PT2], 0x600000 | 7 | EPT_WB
+    mov rax, MARK2
+    mov [0x600000], rax
+    mov edi, EPTP_LIST
+    mov ecx, 512
+    xor eax, eax
+    rep stosq
+    mov qword [EPTP_LIST], EPTP_VALUE
+    mov qword [EPTP_LIST + 8], EPTP2_VALUE
+    ret
+
+guest_vmfunc:
+    xor eax, eax
+    mov ecx, 1
+    vmfunc
+    mov rbx, [0x400000]
+    cpuid
+    xor eax, eax
+    mov ecx, 600
+    vmfunc
+    jmp $
 
 guest:
     mov rbx, [0x400000]
