@@ -397,6 +397,25 @@ static void gate_desc(struct cpu *c, const struct insn *i)
                   (i->pfx & PFX_MEM) ? (uint64_t)(int64_t)i->disp : 0);
 }
 
+/* PAUSE-loop exiting (SDM Vol.3C 25.1.3): at CPL 0, a PAUSE more than PLE_Gap TSC ticks after
+ * the previous one starts a loop; a PAUSE more than PLE_Window ticks after the start of its loop
+ * exits. Time is the virtual TSC, so the result is deterministic. The first PAUSE after a VM
+ * entry starts a loop. */
+static void pause_loop(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    uint64_t now = cpu_vtime(c) + c->tsc_offset;
+    uint64_t gap = (uint32_t)x->f[VF_PLE_GAP], window = (uint32_t)x->f[VF_PLE_WINDOW];
+    bool first = !x->ple_valid || now - x->ple_last > gap;
+    x->ple_last = now;
+    x->ple_valid = true;
+    if (first) {
+        x->ple_first = now;
+        return;
+    }
+    if (now - x->ple_first > window) vmx_exit_insn(c, EXIT_PAUSE, 0);
+}
+
 void op_vmx_gate(struct cpu *c, const struct insn *i)
 {
     struct vmx *x = c->vmx;
@@ -438,6 +457,7 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
         break;
     case IC_PAUSE:
         if (x->proc & CPU_PAUSE_EXITING) vmx_exit_insn(c, EXIT_PAUSE, 0);
+        if ((x->proc2 & SEC_PAUSE_LOOP_EXITING) && c->cpl == 0) pause_loop(c);
         break;
     case IC_MONITOR:
         if (c->cpl) raise_gp(c, 0);

@@ -183,6 +183,9 @@ struct vmx {
     uint32_t inject_err;
     bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
     bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
+    /* PAUSE-loop exiting: TSC of the last PAUSE and of the first PAUSE of the current loop */
+    bool ple_valid;
+    uint64_t ple_last, ple_first;
     /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
     uint64_t preempt_deadline;
     uint8_t preempt_shift;

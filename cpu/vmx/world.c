@@ -523,6 +523,7 @@ int vmx_enter(struct cpu *c, bool launch)
         return -1;
     }
     if (launch) x->launched = true;
+    x->ple_valid = false; /* the first PAUSE after VM entry starts a loop (25.1.3) */
     phys_write(c->mem, x->cur + VMCS_OFF_LAUNCH, 1, 4);
     if (x->pin & PIN_PREEMPTION_TIMER) {
         x->preempt_shift = (uint8_t)(x->caps.misc & 0x1f);

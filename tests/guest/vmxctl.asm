@@ -25,6 +25,10 @@ NMI_COUNT       equ RAM_SCRATCH + 0x300
 VMREAD_BM       equ TEST_RAM + 0x5000
 VMWRITE_BM      equ TEST_RAM + 0x6000
 SEC_SHADOW      equ 1 << 14
+SEC_PLE         equ 1 << 10
+PLE_GAP         equ 0x4020
+PLE_WINDOW      equ 0x4022
+PLE_COUNT       equ RAM_SCRATCH + 0x330
 
 bits 16
 main:
@@ -103,6 +107,24 @@ bits 64
     lea rdx, [rel guest_mtf]
     CHECK rcx, rdx, "guest RIP is where the NMI interrupted it"
 
+    ; ---- PAUSE-loop exiting: a PAUSE loop exits once it has run longer than the window
+    lea rdi, [rel guest_ple]
+    call vmx_fresh_vmcs
+    vmx_set_ctl PROC_CTLS, MSR_VMX_TRUE_PROC, PROC_SECONDARY
+    VMW PROC2_CTLS, SEC_PLE
+    VMW PLE_GAP, 1000
+    VMW PLE_WINDOW, 20000
+    mov dword [PLE_COUNT], 0
+    xor edi, edi
+    call vmx_enter
+    VMR rcx, EXIT_REASON
+    CHECK32 ecx, 40, "PAUSE loop longer than PLE_Window: PAUSE exit (40)"
+    mov eax, [PLE_COUNT]
+    cmp eax, 20
+    setae al
+    movzx eax, al
+    CHECK32 eax, 1, "the loop ran for a while before the exit"
+
     ; ---- VMCS shadowing
     mov ecx, MSR_VMX_PROCBASED2
     rdmsr
@@ -164,6 +186,11 @@ guest_mtf:
     nop
     nop
     jmp $
+
+guest_ple:
+    inc dword [PLE_COUNT]
+    pause
+    jmp guest_ple
 
 guest_shadow:
     mov eax, 0x4402                     ; EXIT_REASON (read-only: MISC bit 29 allows the write)
