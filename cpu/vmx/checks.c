@@ -31,6 +31,16 @@ static bool pat_ok(uint64_t pat)
 }
 #define EFER_RESERVED (~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))
 
+/* An MSR-store or MSR-load area with a non-zero count (SDM Vol.3C 26.2.1.2, 26.2.1.3): "The
+ * lower 4 bits of the ... address must be 0. The address should not set any bits beyond the
+ * processor's physical-address width", and neither may the address of the last byte, address +
+ * count * 16 - 1. The address is checked on its own too: for an address near 2^64 the sum wraps
+ * around and the last-byte check alone would pass. */
+static bool msr_area_bad(uint64_t addr, uint64_t count, uint8_t maxphys)
+{
+    return (addr & 0xf) || above_maxphys(addr, maxphys) || above_maxphys(addr + count * 16 - 1, maxphys);
+}
+
 static uint32_t proc2_of(const uint64_t *f)
 {
     return (f[VF_CPU_BASED_VM_EXEC_CONTROL] & CPU_SECONDARY_CONTROLS) ? (uint32_t)f[VF_SECONDARY_VM_EXEC_CONTROL] : 0;
@@ -97,12 +107,10 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     if (CC(!ctl_ok(exit, k->true_exit))) return e;
     if (!(pin & PIN_PREEMPTION_TIMER) && CC(exit & EXIT_SAVE_PREEMPTION_TIMER)) return e;
     if (f[VF_VM_EXIT_MSR_STORE_COUNT] &&
-        CC((f[VF_VM_EXIT_MSR_STORE_ADDR] & 0xf) ||
-           above_maxphys(f[VF_VM_EXIT_MSR_STORE_ADDR] + f[VF_VM_EXIT_MSR_STORE_COUNT] * 16 - 1, mp)))
+        CC(msr_area_bad(f[VF_VM_EXIT_MSR_STORE_ADDR], f[VF_VM_EXIT_MSR_STORE_COUNT], mp)))
         return e;
     if (f[VF_VM_EXIT_MSR_LOAD_COUNT] &&
-        CC((f[VF_VM_EXIT_MSR_LOAD_ADDR] & 0xf) ||
-           above_maxphys(f[VF_VM_EXIT_MSR_LOAD_ADDR] + f[VF_VM_EXIT_MSR_LOAD_COUNT] * 16 - 1, mp)))
+        CC(msr_area_bad(f[VF_VM_EXIT_MSR_LOAD_ADDR], f[VF_VM_EXIT_MSR_LOAD_COUNT], mp)))
         return e;
 
     /* 26.2.1.3 VM-entry control fields */
@@ -128,8 +136,7 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
         }
     }
     if (f[VF_VM_ENTRY_MSR_LOAD_COUNT] &&
-        CC((f[VF_VM_ENTRY_MSR_LOAD_ADDR] & 0xf) ||
-           above_maxphys(f[VF_VM_ENTRY_MSR_LOAD_ADDR] + f[VF_VM_ENTRY_MSR_LOAD_COUNT] * 16 - 1, mp)))
+        CC(msr_area_bad(f[VF_VM_ENTRY_MSR_LOAD_ADDR], f[VF_VM_ENTRY_MSR_LOAD_COUNT], mp)))
         return e;
     if (CC(entry & (ENTRY_SMM | ENTRY_DEACT_DUAL_MONITOR))) return e;
     return 0;
