@@ -30,7 +30,10 @@ static bool write_text(const struct vga *v, const char *path, char *err, size_t 
         unsigned w = 0, h = 0;
         if (vga_render(v, &f, false)) w = f.width, h = f.height;
         vga_frame_free(&f);
-        need = (size_t)snprintf(buf, 64, "[no text: the screen is in a graphics mode, %ux%u]\n", w, h);
+        if (vga_screen_kind(v) == VGA_SCREEN_BLANK)
+            need = (size_t)snprintf(buf, 64, "[no text: the screen is blank]\n");
+        else
+            need = (size_t)snprintf(buf, 64, "[no text: the screen is in a graphics mode, %ux%u]\n", w, h);
     }
     FILE *out = fopen(path, "w");
     if (!out) {

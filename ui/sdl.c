@@ -17,6 +17,7 @@
 #define FRAME_NS 16666667ull   /* redraw at most every 1/60 s of host time */
 #define SLICE_NS 1000000ull    /* return to the window every 1 ms of guest time */
 #define IDLE_WAIT_MS 20        /* longest single wait of an idle guest */
+#define MAX_LAG_NS 50000000ull /* how far an idle guest may stay behind the wall clock */
 #define KEY_QUEUE 64
 
 struct sdl_display {
@@ -135,12 +136,18 @@ static bool sdl_idle(void *opaque, uint64_t now_ns, uint64_t until_ns)
     if (handle_events(d)) return false;
     if (host_ns() - d->last_draw >= FRAME_NS) draw(d);
     /* Guest time may not run ahead of host time while the guest idles: wait until the wall
-     * clock reaches the next timer (in slices, so the window stays responsive). */
+     * clock reaches the next timer (in slices, so the window stays responsive). A guest that was
+     * busy lags the wall clock (emulation is slower than 1 instruction per ns); that lag is
+     * forgotten down to MAX_LAG_NS, so its idle periods (a boot menu's countdown) still take
+     * their time. */
     uint64_t host = host_ns() - d->host0;
+    if (host > now_ns + MAX_LAG_NS) {
+        d->host0 += host - now_ns - MAX_LAG_NS;
+        host = now_ns + MAX_LAG_NS;
+    }
     if (until_ns != UINT64_MAX && host >= until_ns) return true;
     uint64_t wait_ns = until_ns == UINT64_MAX ? IDLE_WAIT_MS * 1000000ull : until_ns - host;
     if (wait_ns > IDLE_WAIT_MS * 1000000ull) wait_ns = IDLE_WAIT_MS * 1000000ull;
-    (void)now_ns;
     /* with a NULL event SDL only waits; the event stays queued for the next handle_events */
     if (SDL_WaitEventTimeout(NULL, (int)(wait_ns / 1000000ull) + 1)) return false;
     return until_ns != UINT64_MAX && host_ns() - d->host0 >= until_ns;
