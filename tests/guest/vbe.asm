@@ -5,7 +5,7 @@
 ; XRES/YRES/BPP, ENABLE with LFB), draw a known pattern into the linear framebuffer found through
 ; BAR0, write the last pixel through the legacy banked window at 0xA0000 instead, and watch the
 ; vertical retrace bit of input status 1 (0x3DA) come and go with guest time.
-; tests/guest/vbe.sh then checks every pixel of the PNG that -screenshot writes (vbe_check.c):
+; tests/guest/vbe.sh then checks every pixel of the PNG that -screenshot writes (tests/screen_check.c):
 ; colour(x, y) = (x << 18) | (y << 10) | ((x + y) << 1).
 ; Runs under turtles only (QEMU's guest runner uses -nodefaults, which has no VGA).
 %define TESTNAME "vbe"
