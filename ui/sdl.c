@@ -91,6 +91,7 @@ static bool handle_events(struct sdl_display *d)
             break;
         case SDL_WINDOWEVENT:
             if (ev.window.event == SDL_WINDOWEVENT_EXPOSED) d->last_draw = 0;
+            if (ev.window.event == SDL_WINDOWEVENT_CLOSE) machine_quit(d->m);
             break;
         default:
             break;
