@@ -37,7 +37,13 @@
 #include "mmu/memmap.h"
 
 #define BELOW_4G_LIMIT 0xc0000000ull /* RAM above this goes above 4 GiB (PCI hole) */
-#define VGA_BIOS_DEFAULT "/usr/share/seabios/vgabios-stdvga.bin"
+/* SeaVGABIOS for the std VGA: Debian's seabios package, then where Fedora and QEMU's own
+ * installs keep it */
+static const char *const vga_bios_paths[] = {
+    "/usr/share/seabios/vgabios-stdvga.bin",
+    "/usr/share/seavgabios/vgabios-stdvga.bin",
+    "/usr/share/qemu/vgabios-stdvga.bin",
+};
 #define VGA_ROM_MAX (256u << 10)
 #define MAX_BAR_MAPS 16
 
@@ -296,7 +302,6 @@ static void board_map_bar(void *o, struct pci_dev *d, int n, uint64_t addr, uint
 /* ---- VGA wiring: the std VGA at 00:02.0 as on QEMU's pc (devices/vga*.c) ---- */
 static bool board_init_vga(struct machine *m, char *err, size_t errlen)
 {
-    const struct machine_config *cfg = &m->cfg;
     uint64_t vram_off = memmap_alloc(m->mem, VGA_VRAM_SIZE);
     if (vram_off == UINT64_MAX) {
         snprintf(err, errlen, "cannot allocate video memory");
@@ -316,13 +321,15 @@ static bool board_init_vga(struct machine *m, char *err, size_t errlen)
     /* The VGA BIOS sits behind the expansion ROM BAR, padded to a power of two as QEMU does;
      * SeaBIOS finds it there, copies it to 0xC0000 and runs it. Without the file the adapter
      * works, but nothing initializes it. */
-    const char *rom_path = cfg->vga_bios ? cfg->vga_bios : VGA_BIOS_DEFAULT;
     uint8_t *rom = NULL;
     size_t rom_len = 0;
     uint32_t rom_size = 0;
     uint64_t rom_off = 0;
-    char rerr[256];
-    if (boot_read_file(rom_path, false, VGA_ROM_MAX, &rom, &rom_len, rerr, sizeof rerr) && rom_len) {
+    char rerr[256] = "";
+    bool found = false;
+    for (size_t k = 0; k < ARRAY_SIZE(vga_bios_paths) && !found; k++)
+        found = boot_read_file(vga_bios_paths[k], false, VGA_ROM_MAX, &rom, &rom_len, rerr, sizeof rerr) && rom_len;
+    if (found) {
         rom_size = 2048;
         while (rom_size < rom_len) rom_size <<= 1;
         rom_off = memmap_alloc(m->mem, rom_size);
@@ -333,11 +340,9 @@ static bool board_init_vga(struct machine *m, char *err, size_t errlen)
         }
         memcpy(m->mem->host + rom_off, rom, rom_len);
         free(rom);
-    } else if (cfg->vga_bios) {
-        snprintf(err, errlen, "%s", rerr);
-        return false;
     } else {
-        fprintf(stderr, "turtles: no VGA BIOS (%s); the VGA is left uninitialized\n", rerr);
+        fprintf(stderr, "turtles: no VGA BIOS (%s; Debian package seabios); the VGA is left uninitialized\n",
+                vga_bios_paths[0]);
     }
     if (!vga_pci_init(&m->vga, &m->pci, PCI_DEVFN(2, 0), vram_off, rom_off, rom_size)) {
         snprintf(err, errlen, "PCI slot 2 is taken");

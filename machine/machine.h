@@ -22,7 +22,6 @@ struct machine_config {
     const char *boot_order;          /* QEMU -boot letters (a, c, d, n), NULL = "cad" */
     /* ---- display (devices/vga*.c) ---- */
     bool no_vga;             /* -vga none: no VGA adapter (the default is QEMU's std VGA) */
-    const char *vga_bios;    /* VGA option ROM; NULL: Debian's SeaVGABIOS for the std VGA */
     bool display_window;     /* a window shows the screen: firmware is not told to use the
                               * serial console (fw_cfg NOGRAPHIC = 0, as QEMU without -nographic) */
 };
