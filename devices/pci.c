@@ -96,6 +96,8 @@ void pci_register_bar(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t
     b->pio = pio;
     b->mmio = mmio;
     b->opaque = opaque;
+    b->backed = false;
+    b->backing_off = 0;
     b->addr = PCI_BAR_UNMAPPED;
     /* PCI 3.0 6.2.5.1: the low bits encode the type (read-only); the size is implied by which
      * address bits are writable. */
@@ -126,6 +128,14 @@ void pci_register_bar(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t
         pci_set_long(d->wmask + off, 0);
         break;
     }
+}
+
+void pci_register_bar_backed(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t size,
+                             bool prefetch, uint64_t off)
+{
+    pci_register_bar(d, n, kind, size, prefetch, NULL, NULL, NULL);
+    d->bar[n].backed = true;
+    d->bar[n].backing_off = off;
 }
 
 void pci_dev_seal(struct pci_dev *d) { memcpy(d->cfg_reset, d->cfg, sizeof d->cfg); }
@@ -198,7 +208,7 @@ void pci_update_mappings(struct pci_dev *d)
             continue;
         }
         struct pci_bus *bus = d->bus;
-        if (!bus || !bus->map_mmio || !b->mmio) continue;
+        if (!bus || !bus->map_mmio || (!b->mmio && !b->backed)) continue;
         if (old != PCI_BAR_UNMAPPED) bus->map_mmio(bus->board, d, n, old, b->size, false);
         if (na != PCI_BAR_UNMAPPED) bus->map_mmio(bus->board, d, n, na, b->size, true);
     }

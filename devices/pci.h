@@ -72,6 +72,10 @@ struct pci_bar {
     const struct pio_ops *pio;  /* I/O BAR: port handlers (NULL: decode nothing) */
     const struct mmio_ops *mmio; /* memory/ROM BAR: handed to the board's map_mmio hook */
     void *opaque;
+    /* A memory BAR whose window is plain memory-map backing (a framebuffer, an option ROM) rather
+     * than callbacks: the board maps host offset backing_off there, as RAM (ROM for the ROM BAR). */
+    bool backed;
+    uint64_t backing_off;
     uint64_t addr;              /* decoded address, PCI_BAR_UNMAPPED when not decoding */
     struct pci_io_window win;   /* I/O BARs */
 };
@@ -104,8 +108,9 @@ struct pci_bus {
     /* Reset requested through 0xCF9 (RCPU 0->1): hard = SRST (full system reset), else a soft
      * reset (INIT). Must not longjmp; the board acts when the instruction completes. */
     void (*reset_request)(void *opaque, bool hard);
-    /* Map (map=true) or unmap a memory BAR window [addr, addr+size) served by d->bar[n].mmio.
-     * Called unmap-old-then-map-new whenever decoding changes. NULL: memory BARs stay unmapped. */
+    /* Map (map=true) or unmap a memory BAR window [addr, addr+size) served by d->bar[n].mmio, or
+     * by backing when d->bar[n].backed. Called unmap-old-then-map-new whenever decoding changes.
+     * NULL: memory BARs stay unmapped. */
     void (*map_mmio)(void *opaque, struct pci_dev *d, int n, uint64_t addr, uint64_t size, bool map);
     void *board;
 
@@ -131,6 +136,10 @@ void pci_dev_init(struct pci_dev *d, const char *name, uint8_t devfn, uint16_t v
  * type bits and the write mask. pio/mmio/opaque are the handlers used when it decodes. */
 void pci_register_bar(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t size, bool prefetch,
                       const struct pio_ops *pio, const struct mmio_ops *mmio, void *opaque);
+/* Declares memory BAR n (or PCI_ROM_SLOT) served by memory-map backing at host offset off (see
+ * struct pci_bar.backed): guest accesses take the RAM fast path. */
+void pci_register_bar_backed(struct pci_dev *d, int n, enum pci_bar_kind kind, uint64_t size,
+                             bool prefetch, uint64_t off);
 /* Records the current cfg[] as the reset image. Call once, after init and BARs. */
 void pci_dev_seal(struct pci_dev *d);
 /* Restores the reset image, drops INTx and unmaps all BARs. */

@@ -31,11 +31,21 @@
 #include "devices/pit8254.h"
 #include "devices/rtc.h"
 #include "devices/uart16550.h"
+#include "devices/vga.h"
 #include "emu/log.h"
 #include "machine/clock.h"
 #include "mmu/memmap.h"
 
 #define BELOW_4G_LIMIT 0xc0000000ull /* RAM above this goes above 4 GiB (PCI hole) */
+/* SeaVGABIOS for the std VGA: Debian's seabios package, then where Fedora and QEMU's own
+ * installs keep it */
+static const char *const vga_bios_paths[] = {
+    "/usr/share/seabios/vgabios-stdvga.bin",
+    "/usr/share/seavgabios/vgabios-stdvga.bin",
+    "/usr/share/qemu/vgabios-stdvga.bin",
+};
+#define VGA_ROM_MAX (256u << 10)
+#define MAX_BAR_MAPS 16
 
 struct machine {
     struct machine_config cfg;
@@ -74,6 +84,16 @@ struct machine {
     } pam_wo[13];                      /* write-only PAM segments (reads ROM, writes RAM) */
     int pam_region[13];                /* memmap regions of the PAM segments */
     bool reset_requested, poweroff_requested;
+    /* ---- display ---- */
+    struct vga vga;
+    bool vga_ready;
+    struct bar_map {
+        struct pci_dev *dev;
+        int bar;
+        int region; /* memmap region following the BAR */
+    } bar_maps[MAX_BAR_MAPS];
+    unsigned nbar_maps;
+    struct machine_ui ui;
 };
 
 static uint64_t board_vtime(void *opaque)
@@ -247,6 +267,91 @@ static void board_pam(void *o, int seg, uint32_t base, uint32_t size, unsigned a
     if (m->cpu) cpu_memmap_changed(m->cpu);
 }
 
+/* Memory BARs (PCI 3.0 6.2.5): each decoding BAR gets a memory-map region that follows it. A
+ * backed BAR is plain memory (RAM; ROM for the expansion ROM), so guest accesses take the TLB
+ * fast path; the others call the device. Regions are created on first use and switched off
+ * (size 0) while the BAR does not decode. */
+static void board_map_bar(void *o, struct pci_dev *d, int n, uint64_t addr, uint64_t size, bool map)
+{
+    struct machine *m = o;
+    const struct pci_bar *b = &d->bar[n];
+    struct bar_map *bm = NULL;
+    for (unsigned k = 0; k < m->nbar_maps; k++)
+        if (m->bar_maps[k].dev == d && m->bar_maps[k].bar == n) bm = &m->bar_maps[k];
+    if (!map) {
+        if (bm) memmap_move(m->mem, bm->region, 0, 0);
+    } else {
+        if (!bm) {
+            int idx = m->nbar_maps < MAX_BAR_MAPS ? memmap_add_remappable(m->mem, addr, size, d->name) : -1;
+            if (idx < 0) {
+                LOG(LOG_GUEST_ERRORS, "pci: no memory-map region left for %s BAR %d\n", d->name, n);
+                return;
+            }
+            bm = &m->bar_maps[m->nbar_maps++];
+            *bm = (struct bar_map){d, n, idx};
+        }
+        memmap_move(m->mem, bm->region, addr, size);
+        if (b->backed)
+            memmap_remap(m->mem, bm->region, n == PCI_ROM_SLOT ? REG_ROM : REG_RAM, b->backing_off, NULL, NULL);
+        else
+            memmap_remap(m->mem, bm->region, REG_MMIO, 0, b->mmio, b->opaque);
+    }
+    if (m->cpu) cpu_memmap_changed(m->cpu);
+}
+
+/* ---- VGA wiring: the std VGA at 00:02.0 as on QEMU's pc (devices/vga*.c) ---- */
+static bool board_init_vga(struct machine *m, char *err, size_t errlen)
+{
+    uint64_t vram_off = memmap_alloc(m->mem, VGA_VRAM_SIZE);
+    if (vram_off == UINT64_MAX) {
+        snprintf(err, errlen, "cannot allocate video memory");
+        return false;
+    }
+    uint8_t *vram = m->mem->host + vram_off;
+    if (!vga_init(&m->vga, m->bus, &m->clk, vram, VGA_VRAM_SIZE)) {
+        snprintf(err, errlen, "VGA ports are taken");
+        return false;
+    }
+    m->vga.mem = m->mem;
+    m->vga.vram_off = vram_off;
+    if (!memmap_add_mmio(m->mem, VGA_LEGACY_BASE, VGA_LEGACY_SIZE, &vga_legacy_mmio_ops, &m->vga, "vga-lowmem")) {
+        snprintf(err, errlen, "too many memory regions");
+        return false;
+    }
+    /* The VGA BIOS sits behind the expansion ROM BAR, padded to a power of two as QEMU does;
+     * SeaBIOS finds it there, copies it to 0xC0000 and runs it. Without the file the adapter
+     * works, but nothing initializes it. */
+    uint8_t *rom = NULL;
+    size_t rom_len = 0;
+    uint32_t rom_size = 0;
+    uint64_t rom_off = 0;
+    char rerr[256] = "";
+    bool found = false;
+    for (size_t k = 0; k < ARRAY_SIZE(vga_bios_paths) && !found; k++)
+        found = boot_read_file(vga_bios_paths[k], false, VGA_ROM_MAX, &rom, &rom_len, rerr, sizeof rerr) && rom_len;
+    if (found) {
+        rom_size = 2048;
+        while (rom_size < rom_len) rom_size <<= 1;
+        rom_off = memmap_alloc(m->mem, rom_size);
+        if (rom_off == UINT64_MAX) {
+            free(rom);
+            snprintf(err, errlen, "cannot allocate the VGA ROM");
+            return false;
+        }
+        memcpy(m->mem->host + rom_off, rom, rom_len);
+        free(rom);
+    } else {
+        fprintf(stderr, "turtles: no VGA BIOS (%s; Debian package seabios); the VGA is left uninitialized\n",
+                vga_bios_paths[0]);
+    }
+    if (!vga_pci_init(&m->vga, &m->pci, PCI_DEVFN(2, 0), vram_off, rom_off, rom_size)) {
+        snprintf(err, errlen, "PCI slot 2 is taken");
+        return false;
+    }
+    m->vga_ready = true;
+    return true;
+}
+
 static void board_pirq(void *o, int irq, int level)
 {
     board_isa_irq(o, irq, level);
@@ -337,6 +442,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     /* PCI: i440FX host bridge, PIIX3 ISA/IDE, PIIX4 power management */
     pci_bus_init(&m->pci, m->bus);
     m->pci.reset_request = board_pci_reset;
+    m->pci.map_mmio = board_map_bar;
     m->pci.board = m;
     for (int seg = 0; seg < 13; seg++) {
         uint32_t base, size;
@@ -360,13 +466,16 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
 
     /* ---- IDE (devices/ide.c): 0x1F0/0x3F6 IRQ 14, 0x170/0x376 IRQ 15, bus master behind BAR4 ---- */
     if (!board_init_ide(m, err, errlen)) return false;
+    if (!cfg->no_vga && !board_init_vga(m, err, errlen)) return false;
 
     /* fw_cfg: memory map, CPU count, ACPI tables */
     fwcfg_init(&m->fw, m->bus, m->mem, true);
     fwcfg_add_i16(&m->fw, FW_CFG_NB_CPUS, 1);
     fwcfg_add_i16(&m->fw, FW_CFG_MAX_CPUS, 1);
     fwcfg_add_i64(&m->fw, FW_CFG_RAM_SIZE, cfg->ram_size);
-    fwcfg_add_i16(&m->fw, FW_CFG_NOGRAPHIC, 1);
+    /* NOGRAPHIC makes SeaBIOS mirror its console on COM1 (sercon); QEMU sets it for -nographic.
+     * turtles sets it whenever no window shows the screen. */
+    fwcfg_add_i16(&m->fw, FW_CFG_NOGRAPHIC, cfg->display_window ? 0 : 1);
     fwcfg_add_i16(&m->fw, FW_CFG_BOOT_MENU, 0);
     fwcfg_add_i32(&m->fw, FW_CFG_IRQ0_OVERRIDE, 1);
     struct e820_entry e[E820_MAX_ENTRIES];
@@ -485,6 +594,10 @@ static void board_reset(struct machine *m)
     piix4_pm_reset(&m->pm);
     fwcfg_reset(&m->fw);
     ide_reset(&m->ide);
+    if (m->vga_ready) {
+        vga_reset(&m->vga);
+        vga_pci_reset(&m->vga);
+    }
     cpu_memmap_changed(m->cpu);
 }
 
@@ -501,7 +614,8 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         snprintf(err, errlen, "unknown CPU model '%s' (try -cpu help)", cfg->cpu_model);
         goto fail;
     }
-    m->mem = memmap_create(cfg->ram_size + (16u << 20));
+    /* backing: RAM, firmware (up to 16 MiB), and video memory plus the VGA ROM */
+    m->mem = memmap_create(cfg->ram_size + (16u << 20) + (cfg->no_vga ? 0 : VGA_VRAM_SIZE + VGA_ROM_MAX));
     m->bus = bus_create();
     if (!m->mem || !m->bus) {
         snprintf(err, errlen, "cannot allocate %llu MiB of guest memory",
@@ -609,8 +723,12 @@ int machine_run(struct machine *m)
             }
             if (m->cfg.max_insns - c->icount < budget) budget = m->cfg.max_insns - c->icount;
         }
+        /* with a front end, return to it every slice of guest time (a fixed amount of guest time,
+         * so the slicing itself is deterministic) */
+        if (m->ui.poll && m->ui.slice_ns && budget > m->ui.slice_ns) budget = m->ui.slice_ns;
         enum cpu_stop r = cpu_run(c, budget);
         if (m->serial) chardev_poll(m->serial);
+        if (m->ui.poll) m->ui.poll(m->ui.opaque);
         if (m->poweroff_requested) {
             status = 0;
             break;
@@ -642,13 +760,19 @@ int machine_run(struct machine *m)
             /* Halted: skip guest time to the next timer, which may raise an interrupt. With no
              * timer armed, or interrupts disabled, nothing can wake the CPU. */
             uint64_t nd = clock_next_deadline(&m->clk), own = cpu_next_deadline(c);
-            if (!cpu_interrupt_wakes(c)) nd = UINT64_MAX; /* device interrupts cannot wake it */
-            if (own < nd) nd = own;
+            bool can_wake = cpu_interrupt_wakes(c);
+            if (!can_wake) nd = UINT64_MAX; /* device interrupts cannot wake it */
+            if (own < nd) nd = own;         /* the CPU's own timer (VMX-preemption timer) */
+            /* A front end may hold an idle guest back to the wall clock and deliver input that
+             * wakes it; host time decides only when the skip happens, not what the guest sees. */
+            if ((can_wake || nd != UINT64_MAX) && m->ui.idle && !m->ui.idle(m->ui.opaque, clock_ns(&m->clk), nd))
+                continue;
             if (nd != UINT64_MAX) {
                 uint64_t t = clock_ns(&m->clk);
                 if (nd > t) c->idle_ns += nd - t;
                 continue;
             }
+            if (can_wake && m->ui.idle) continue; /* a key may still wake it */
             fprintf(stderr, "turtles: CPU halted with nothing to wake it at %04x:%016llx; stopping\n",
                     c->seg[SEG_CS].sel, (unsigned long long)c->gpr[REG_RIP]);
             status = 0;
@@ -663,3 +787,20 @@ int machine_run(struct machine *m)
     if (m->con_file) fflush(m->con_file);
     return status;
 }
+
+void machine_set_ui(struct machine *m, const struct machine_ui *ui)
+{
+    if (ui)
+        m->ui = *ui;
+    else
+        memset(&m->ui, 0, sizeof m->ui);
+}
+
+struct vga *machine_vga(struct machine *m) { return m->vga_ready ? &m->vga : NULL; }
+
+bool machine_send_keys(struct machine *m, const uint8_t *set2, unsigned n)
+{
+    return i8042_kbd_queue(&m->kbc, set2, n);
+}
+
+void machine_quit(struct machine *m) { board_power_off(m); }

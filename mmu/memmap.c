@@ -87,6 +87,24 @@ int memmap_add_remappable(struct memmap *m, uint64_t base, uint64_t size, const 
     return (int)(r - m->regions);
 }
 
+uint64_t memmap_alloc(struct memmap *m, uint64_t size)
+{
+    uint64_t asize = (size + 0xfff) & ~0xfffull;
+    if (asize < size || m->host_used + asize > m->host_size) return UINT64_MAX;
+    uint64_t off = m->host_used;
+    m->host_used += asize;
+    return off;
+}
+
+void memmap_move(struct memmap *m, int idx, uint64_t base, uint64_t size)
+{
+    struct region *r = &m->regions[idx];
+    r->base = base;
+    r->size = size;
+    m->last = NULL;
+    m->generation++;
+}
+
 void memmap_remap(struct memmap *m, int idx, enum region_kind kind, uint64_t host_off,
                   const struct mmio_ops *ops, void *opaque)
 {
@@ -108,6 +126,7 @@ const struct region *memmap_find(struct memmap *m, uint64_t gpa)
             uint64_t lo = r->base, hi = r->base + r->size;
             for (unsigned j = k + 1; j < m->nregions; j++) {
                 const struct region *o = &m->regions[j];
+                if (!o->size) continue; /* switched off (memmap_move) */
                 uint64_t olo = o->base, ohi = o->base + o->size;
                 if (ohi <= gpa && ohi > lo) lo = ohi;
                 if (olo > gpa && olo < hi) hi = olo;

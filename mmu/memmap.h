@@ -53,6 +53,13 @@ bool memmap_add_mmio(struct memmap *m, uint64_t base, uint64_t size, const struc
 /* Adds a region that can later be remapped with memmap_remap (PAM shadowing, BARs). Returns its
  * index, or -1. It starts unassigned. */
 int memmap_add_remappable(struct memmap *m, uint64_t base, uint64_t size, const char *name);
+/* Reserves size bytes (rounded up to pages) of RAM/ROM backing without mapping them, for regions
+ * that appear later (a PCI BAR's memory, an option ROM). Returns the host offset, or UINT64_MAX
+ * when the backing is exhausted. */
+uint64_t memmap_alloc(struct memmap *m, uint64_t size);
+/* Moves region idx to [base, base+size); size 0 switches it off (it then matches no address).
+ * Bumps the generation: the CPU must flush its TLBs (cpu_memmap_changed). */
+void memmap_move(struct memmap *m, int idx, uint64_t base, uint64_t size);
 /* Points region idx at other backing: RAM/ROM at host_off, MMIO with ops, or unassigned. Bumps the
  * generation: the CPU must flush its TLBs and decoded code (cpu_memmap_changed). */
 void memmap_remap(struct memmap *m, int idx, enum region_kind kind, uint64_t host_off,

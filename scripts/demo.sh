@@ -7,7 +7,7 @@ scripts/setup.sh build
 mkdir -p build/demo
 nasm -f bin -I tests/guest/include images/demo/mandel.asm -o build/demo/mandel.bin
 status=0
-build/turtles -m 64 -bios build/demo/mandel.bin -d stats || status=$?
+build/turtles -m 64 -bios build/demo/mandel.bin -nographic -d stats || status=$?
 # the demo exits through the debug-exit port with value 0, which is process status 1
 if [ "$status" -eq 1 ]; then echo "demo: OK"; exit 0; fi
 echo "demo: FAILED (status $status)"; exit 1

@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PKGS=(gcc meson ninja-build pkg-config libcapstone-dev zlib1g-dev check nasm seabios)
-# Optional: SDL2 for the display window (not required; the build detects it)
+# libsdl2-dev gives the display window (-display sdl); the build also works without it.
+PKGS=(gcc meson ninja-build pkg-config libcapstone-dev zlib1g-dev check nasm seabios libsdl2-dev)
 missing=()
 for p in "${PKGS[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -3,7 +3,7 @@
 # instructions. Usage: determinism.sh TURTLES IMAGE
 set -u
 turtles=$1 image=$2
-run() { "$turtles" -bios "$image" -d stats 2>&1; }
+run() { "$turtles" -bios "$image" -nographic -d stats 2>&1; }
 a=$(run) b=$(run)
 count() { sed -n 's/^turtles: \([0-9]*\) instructions.*/\1/p' <<<"$1"; }
 body() { grep -v '^turtles: [0-9]* instructions' <<<"$1"; }

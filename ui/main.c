@@ -9,6 +9,10 @@
 #include "devices/blockdev.h"
 #include "emu/log.h"
 #include "machine/machine.h"
+#include "ui/screenshot.h"
+#ifdef TURTLES_SDL
+#include "ui/sdl.h"
+#endif
 
 #define TURTLES_VERSION "0.1.0"
 
@@ -19,9 +23,9 @@ static void usage(FILE *f)
         "\n"
         "turtles is an instruction-level x86-64 PC emulator. The machine is QEMU's \"pc\" shape\n"
         "(i440FX, PIIX3/PIIX4 with IDE disks and CD-ROM, 8259 and APICs, 8254 and HPET, CMOS RTC,\n"
-        "i8042, 16550A COM1, fw_cfg with ACPI tables). It boots Debian's SeaBIOS, from CD-ROM or\n"
-        "disk, and Linux or Multiboot kernels directly. The corei7 CPU has VMX with EPT (see\n"
-        "docs/status.md for what is implemented). Not yet: VGA/SDL, SMP, SVM.\n"
+        "i8042, 16550A COM1, std VGA with Bochs VBE, fw_cfg with ACPI tables). It boots Debian's\n"
+        "SeaBIOS, from CD-ROM or disk, and Linux or Multiboot kernels directly. The corei7 CPU\n"
+        "has VMX with EPT (docs/status.md lists what is implemented). Not yet: SMP, SVM.\n"
         "\n"
         "Machine:\n"
         "  -m SIZE            guest RAM; plain numbers are MiB, suffixes K, M, G (default 128M)\n"
@@ -51,8 +55,15 @@ static void usage(FILE *f)
         "                     n network (default cad)\n"
         "\n"
         "Display and consoles:\n"
-        "  -nographic         no display window (the only mode in this version)\n"
-        "  -display none      same as -nographic\n"
+        "  -vga std|none      VGA adapter: std (default; QEMU's stdvga 1234:1111 with Bochs VBE,\n"
+        "                     a 16 MiB linear framebuffer and Debian's SeaVGABIOS) or none\n"
+        "  -display sdl|none  sdl: a window shows the screen and takes the keyboard (default when\n"
+        "                     built with SDL2 and $DISPLAY or $WAYLAND_DISPLAY is set); closing it\n"
+        "                     ends the run like Ctrl-A x. none: no window; SeaBIOS then also\n"
+        "                     prints to COM1.%s\n"
+        "  -nographic         same as -display none\n"
+        "  -screenshot FILE   at exit, write the screen to FILE: a PNG, or the text screen as\n"
+        "                     UTF-8 when FILE ends in .txt\n"
         "  -serial DEV        COM1 (16550A at 0x3F8, IRQ 4): stdio (default; Ctrl-A x quits),\n"
         "                     none, file:PATH\n"
         "  -debugcon DEV      where port 0xE9 output goes: stdio (default), none, file:PATH\n"
@@ -70,7 +81,13 @@ static void usage(FILE *f)
         "  -version           print the version\n"
         "\n"
         "Exit status: the debug-exit value as above; 0 after a shutdown with -no-reboot or when\n"
-        "the CPU halts with nothing to wake it; 1 for bad options or files; 124 for -max-insns.\n");
+        "the CPU halts with nothing to wake it; 1 for bad options or files; 124 for -max-insns.\n",
+#ifdef TURTLES_SDL
+        ""
+#else
+        " (This build has no SDL2.)"
+#endif
+        );
 }
 
 static void die(const char *fmt, const char *arg)
@@ -109,6 +126,8 @@ int main(int argc, char **argv)
     const char *logfile = NULL;
     struct drive_spec drives[DRIVE_MAX] = {{0}};
     cfg.drives = drives;
+    const char *display = NULL; /* NULL: choose (SDL when possible) */
+    const char *screenshot = NULL;
 
     for (int k = 1; k < argc; k++) {
         const char *o = argv[k];
@@ -140,10 +159,27 @@ int main(int argc, char **argv)
         } else if (!strcmp(o, "-no-reboot")) {
             cfg.no_reboot = true;
         } else if (!strcmp(o, "-nographic")) {
-            /* headless is the only mode */
+            display = "none";
         } else if (!strcmp(o, "-display")) {
             const char *v = ARG();
-            if (strcmp(v, "none")) die("-display %s: no display device in this version (use none)", v);
+            /* QEMU allows options after a comma (-display sdl,gl=off); they are ignored here */
+            size_t n = strcspn(v, ",");
+            if (n == 4 && !strncmp(v, "none", 4))
+                display = "none";
+            else if (n == 3 && !strncmp(v, "sdl", 3))
+                display = "sdl";
+            else
+                die("-display %s: use sdl or none", v);
+        } else if (!strcmp(o, "-vga")) {
+            const char *v = ARG();
+            if (!strcmp(v, "none"))
+                cfg.no_vga = true;
+            else if (!strcmp(v, "std"))
+                cfg.no_vga = false;
+            else
+                die("-vga %s: use std or none", v);
+        } else if (!strcmp(o, "-screenshot")) {
+            screenshot = ARG();
         } else if (!strcmp(o, "-debugcon")) {
             cfg.debugcon = ARG();
         } else if (!strcmp(o, "-d")) {
@@ -207,9 +243,33 @@ int main(int argc, char **argv)
     if ((cfg.initrd || cfg.append) && !cfg.kernel) die("%s", "-initrd and -append need -kernel");
 
     char err[512];
+    if (screenshot && cfg.no_vga) die("%s", "-screenshot needs a VGA adapter (not -vga none)");
+    if (display && !strcmp(display, "sdl") && cfg.no_vga) die("%s", "-display sdl needs a VGA adapter (not -vga none)");
+#ifdef TURTLES_SDL
+    struct sdl_display *win = NULL;
+    bool want_sdl = display ? !strcmp(display, "sdl") : (!cfg.no_vga && sdl_display_available());
+    if (want_sdl) {
+        win = sdl_display_open(err, sizeof err);
+        if (!win && display) die("%s", err);
+        if (!win) fprintf(stderr, "turtles: %s; running without a window\n", err);
+    }
+    cfg.display_window = win != NULL;
+#else
+    if (display && !strcmp(display, "sdl")) die("%s", "-display sdl: this turtles was built without SDL2");
+#endif
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) die("%s", err);
+#ifdef TURTLES_SDL
+    if (win && !sdl_display_attach(win, m, err, sizeof err)) die("%s", err);
+#endif
     int status = machine_run(m);
+    if (screenshot && machine_vga(m) && !screenshot_write(machine_vga(m), screenshot, err, sizeof err)) {
+        fprintf(stderr, "turtles: -screenshot: %s\n", err);
+        if (!status) status = 1;
+    }
+#ifdef TURTLES_SDL
+    sdl_display_close(win);
+#endif
     machine_destroy(m);
     return status;
 }
