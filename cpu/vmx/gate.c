@@ -357,8 +357,11 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
         }
         break;
     case IC_DR:
-        if (i->reg > 7 || ((i->reg == 4 || i->reg == 5) && (c->cr4 & CR4_DE))) raise_ud(c);
-        if (c->cpl) raise_gp(c, 0);
+        /* MOV-DR exits are the exception to 25.1.1: they take priority over the CPL #GP and
+         * the CR4.DE #UD for DR4/DR5 (SDM Vol.3C 25.1.3), and over the DR7.GD #DB, which is
+         * not among the faults that precede VM exits. REX.R (DR8-DR15) stays #UD first. The
+         * plain handler makes all these checks when there is no exit. */
+        if (i->reg > 7) raise_ud(c);
         if (x->proc & CPU_MOV_DR_EXITING)
             vmx_exit_insn(c, EXIT_DR_ACCESS, (i->reg & 7) | (i->op == OP_mov_RdDd ? 16u : 0) | (uint64_t)i->rm << 8);
         break;
