@@ -215,6 +215,9 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     uint64_t *f = x->f;
     bool insn = x->exit_insn;
     x->exit_insn = false;
+    /* the exit ends any event delivery in progress: the host's next exception must not be
+     * combined with a guest exception into #DF (SDM Vol.3A 6.15 applies to one delivery) */
+    c->cur_exc = -1;
     /* 27.2: exit information */
     f[VF_VM_EXIT_REASON] = reason;
     f[VF_EXIT_QUALIFICATION] = qual;
