@@ -421,6 +421,7 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
         /* remember the event: an exit during its delivery reports it (27.2.4) */
         x->deliv_info = info;
         x->deliv_err = err;
+        x->deliv_injected = injected;
         return;
     }
     /* 27.2.2: VM-exit interruption information; 27.2.4: IDT-vectoring information of the event
@@ -430,6 +431,14 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     if (x->deliv_info) {
         x->idt_vec_info = x->deliv_info;
         x->idt_vec_err = x->deliv_err;
+        /* 27.2.5: a fault during delivery of a software interrupt or (privileged) software
+         * exception reports the length of its instruction; for an injected one, the VM-entry
+         * instruction length */
+        unsigned dtype = (x->deliv_info >> 8) & 7;
+        if (dtype == INTR_TYPE_SW_INT || dtype == INTR_TYPE_PRIV_SW_EXC || dtype == INTR_TYPE_SW_EXC) {
+            x->exit_insn = true;
+            x->exit_insn_len = x->deliv_injected ? x->inject_len : c->cur ? c->cur->len : 0;
+        }
     }
     x->deliv_info = 0;
     if (type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC) {
@@ -459,7 +468,8 @@ bool vmx_check_events(struct cpu *c)
     if (x->inject_pending) {
         x->inject_pending = false;
         vmx_update_pending(c);
-        c->insn_rip = RIP(c);
+        /* a fault during delivery leaves RIP at the injected event's "instruction" (27.2.4) */
+        c->insn_rip = RIP(c) - x->inject_len;
         c->cur = NULL;
         if (x->inject_type == EV_EXC) c->cur_exc = x->inject_vec;
         x->in_injection = true;

@@ -169,7 +169,8 @@ struct vmx {
     uint32_t deliv_info, deliv_err; /* the event being delivered right now (interruption format) */
     /* event injection of the last VM entry, delivered at the first instruction boundary */
     bool inject_pending, in_injection, inject_has_err;
-    uint8_t inject_type, inject_vec;
+    uint8_t inject_type, inject_vec, inject_len;
+    bool deliv_injected; /* deliv_info is an event injected by VM entry */
     uint32_t inject_err;
     /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
     uint64_t preempt_deadline;

@@ -347,7 +347,11 @@ static void inject_event(struct cpu *c)
     case INTR_TYPE_OTHER: return; /* pending MTF: not supported, rejected by the checks */
     default: et = EV_SOFT; break; /* software interrupt and software exception */
     }
-    if (et == EV_SOFT || et == EV_PRIVSOFT) RIP(c) += x->f[VF_VM_ENTRY_INSTRUCTION_LEN];
+    /* 26.5.1.1: software interrupts and (privileged) software exceptions are delivered as if
+     * by an instruction of the VM-entry instruction length at the guest RIP */
+    x->inject_len = 0;
+    if (et == EV_SOFT || et == EV_PRIVSOFT) x->inject_len = (uint8_t)x->f[VF_VM_ENTRY_INSTRUCTION_LEN];
+    RIP(c) += x->inject_len;
     x->inject_pending = true;
     x->inject_type = (uint8_t)et;
     x->inject_vec = (uint8_t)vec;
