@@ -229,6 +229,7 @@ struct cpu {
     void (*apic_cr8_set)(void *apic, uint8_t v);
     bool shutdown;
     bool inhibit_movss; /* the interrupt shadow (PEND_INHIBIT) comes from MOV SS/POP SS, not STI */
+    bool in_shadow;     /* running the one instruction of that shadow (PEND_INHIBIT consumed) */
     bool nmi_blocked;   /* NMIs blocked until the next IRET */
     uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */
     struct vmx *vmx;    /* VMX state; NULL when the model has no VMX */

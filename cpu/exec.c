@@ -380,6 +380,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         fault_landing(c);
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
     }
+    c->in_shadow = false;
     for (;;) {
         if (unlikely(c->pending)) {
             c->pending &= ~PEND_HALT; /* c->halted itself stays until an event */
@@ -393,9 +394,14 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 continue;
             }
             if (c->pending & PEND_INHIBIT) {
-                c->pending &= ~PEND_INHIBIT;
+                /* the shadow survives the end of a run: it covers the next instruction */
                 if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
+                c->pending &= ~PEND_INHIBIT;
+                /* in_shadow: a VM exit by this instruction saves the blocking (SDM Vol.3C
+                 * 24.4.2); the landing code above clears it when the instruction longjmps */
+                c->in_shadow = true;
                 if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_block(c, 1);
+                c->in_shadow = false;
                 continue;
             }
             if (take_interrupt(c)) continue;

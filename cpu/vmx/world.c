@@ -51,7 +51,10 @@ static uint32_t ar_of(const struct seg *s) { return s->ar; }
 static uint32_t interruptibility(const struct cpu *c)
 {
     uint32_t v = 0;
-    if (c->pending & PEND_INHIBIT) v |= c->inhibit_movss ? INTR_BLOCK_MOV_SS : INTR_BLOCK_STI;
+    /* the shadow is pending (an exit between STI and the next instruction) or the exiting
+     * instruction is the one in the shadow */
+    if ((c->pending & PEND_INHIBIT) || c->in_shadow)
+        v |= c->inhibit_movss ? INTR_BLOCK_MOV_SS : INTR_BLOCK_STI;
     if (c->nmi_blocked) v |= INTR_BLOCK_NMI;
     return v;
 }
