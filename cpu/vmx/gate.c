@@ -459,9 +459,9 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     longjmp(c->jb, 4);
 }
 
-/* At an instruction boundary in non-root operation while PEND_VMX is set: event injection, then
- * the asynchronous exits by priority (SDM Vol.3C 26.7, 25.2): preemption timer, external
- * interrupt, interrupt window. Returns true when something happened. */
+/* At an instruction boundary in non-root operation (something pending, the end of a run, or
+ * halted): event injection, then the asynchronous exits by priority (SDM Vol.3C 26.7, 25.2).
+ * Returns true when something happened. */
 bool vmx_check_events(struct cpu *c)
 {
     struct vmx *x = c->vmx;
@@ -478,8 +478,16 @@ bool vmx_check_events(struct cpu *c)
         x->deliv_info = 0;
         return true;
     }
+    /* 25.2 priorities: the VMX-preemption timer, then (NMI-window exiting and NMIs, neither
+     * supported), then interrupt-window exiting, then external interrupts. Each of them ends a
+     * guest HLT; the activity state saved is the one before the exit (27.3.4), so c->halted
+     * stays set for save_guest and load_host clears it. */
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
         vmx_do_exit(c, EXIT_PREEMPTION_TIMER, 0);
+        return true;
+    }
+    if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
+        vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;
     }
     if ((x->pin & PIN_EXT_INTR_EXITING) && (c->pending & PEND_INTR)) {
@@ -487,20 +495,13 @@ bool vmx_check_events(struct cpu *c)
         if (x->exit_ctl & EXIT_ACK_INTR_ON_EXIT) {
             int vec = c->irq_ack ? c->irq_ack(c->machine) : -1;
             if (vec < 0) {
-                c->pending &= ~PEND_INTR;
-                goto window;
+                c->pending &= ~PEND_INTR; /* withdrawn before the acknowledge */
+                return false;
             }
             info = INTR_INFO_VALID | INTR_TYPE_EXT << 8 | (uint32_t)vec;
         }
-        c->halted = 0;
         x->exit_intr_info = info;
         vmx_do_exit(c, EXIT_EXTERNAL_INTERRUPT, 0);
-        return true;
-    }
-window:
-    if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
-        c->halted = 0;
-        vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;
     }
     return false;
