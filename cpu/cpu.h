@@ -247,6 +247,11 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
+/* For a halted CPU (cpu_run returned CPU_STOP_HALT): returns whether an interrupt request can
+ * end the halt (RFLAGS.IF, or external-interrupt exiting in VMX non-root operation), and sets
+ * *at to the guest time of an event inside the CPU that ends it (the VMX-preemption timer), or
+ * UINT64_MAX. Never raises. */
+bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at);
 /* The board remapped guest-physical memory: flush translations. */
 void cpu_memmap_changed(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */

@@ -406,7 +406,15 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             }
             if (take_interrupt(c)) continue;
         }
-        if (unlikely(c->halted)) return CPU_STOP_HALT;
+        if (unlikely(c->halted)) {
+            /* a halted guest: the VMX-preemption timer may have expired while halted */
+            if ((c->ctx & CTX_VMX) && vmx_check_events(c)) {
+                clamp_run_end(c);
+                if (c->shutdown) return CPU_STOP_SHUTDOWN;
+                continue;
+            }
+            return CPU_STOP_HALT;
+        }
         if (unlikely(c->icount >= c->run_end)) {
             /* the VMX-preemption timer may be what cut the run short (clamp_run_end); the
              * board's timers also shorten run_end, and then the run simply ends */
@@ -422,6 +430,14 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         }
         run_blocks(c);
     }
+}
+
+bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at)
+{
+    *at = UINT64_MAX;
+    bool intr = (c->rflags & FL_IF) != 0;
+    if (c->ctx & CTX_VMX) intr |= vmx_halt_wakeup(c, at);
+    return intr;
 }
 
 enum cpu_stop cpu_step(struct cpu *c)

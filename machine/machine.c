@@ -639,10 +639,13 @@ int machine_run(struct machine *m)
             continue;
         }
         if (r == CPU_STOP_HALT) {
-            /* Halted: skip guest time to the next timer, which may raise an interrupt. With no
-             * timer armed, or interrupts disabled, nothing can wake the CPU. */
-            uint64_t nd = clock_next_deadline(&m->clk);
-            if (nd != UINT64_MAX && (cpu_get_rflags(c) & FL_IF)) {
+            /* Halted: skip guest time to the next timer, which may raise an interrupt, or to an
+             * event inside the CPU (the VMX-preemption timer). With neither, or interrupts
+             * unable to wake the CPU, nothing can. */
+            uint64_t at;
+            uint64_t nd = cpu_halt_wakeup(c, &at) ? clock_next_deadline(&m->clk) : UINT64_MAX;
+            if (at < nd) nd = at;
+            if (nd != UINT64_MAX) {
                 uint64_t t = clock_ns(&m->clk);
                 if (nd > t) c->idle_ns += nd - t;
                 continue;

@@ -507,6 +507,15 @@ bool vmx_check_events(struct cpu *c)
     return false;
 }
 
+/* SDM Vol.3C 25.2: external interrupts exit regardless of RFLAGS.IF and so end a guest HLT;
+ * the VMX-preemption timer counts down in HLT and its exit ends it too (25.5.1). */
+bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at)
+{
+    const struct vmx *x = c->vmx;
+    *at = (x->pin & PIN_PREEMPTION_TIMER) ? x->preempt_deadline : UINT64_MAX;
+    return (x->pin & PIN_EXT_INTR_EXITING) != 0;
+}
+
 /* Keeps PEND_VMX set exactly while an asynchronous control needs looking at. */
 void vmx_update_pending(struct cpu *c)
 {

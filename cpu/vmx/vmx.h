@@ -234,6 +234,9 @@ int vmx_enter(struct cpu *c, bool launch);
 /* Event delivery hook in non-root operation (cpu/interrupt.c): returns when the event is to be
  * delivered; a VM exit instead performs the exit and longjmps to the run loop. */
 void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_t err);
+/* What ends a halt in non-root operation (cpu_halt_wakeup): true when external interrupts exit
+ * whatever RFLAGS.IF; *at = the VMX-preemption timer's deadline or UINT64_MAX. Never raises. */
+bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at);
 /* Sets or clears PEND_VMX from the running guest's asynchronous controls. */
 void vmx_update_pending(struct cpu *c);
 /* Instruction-information field of an instruction's operand (SDM Vol.3C 27.2.5). Pure. */

@@ -327,6 +327,7 @@ static void load_guest(struct cpu *c)
     }
     c->nmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
     c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
+    if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
 }
 
 /* 26.5: event injection. Delivers the event through the guest IDT as if it occurred now;
