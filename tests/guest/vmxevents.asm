@@ -67,6 +67,17 @@ bits 64
     CHECK_EXC 0x41, NOERR, "injected external interrupt 0x41 (IF=1)"
     CHECK32 dword [EXC_RIP], g_nop, "frame RIP = guest RIP"
     VMW GUEST_RFLAGS, 2
+    ; an injected NMI goes through vector 2 and blocks NMIs until IRET (26.5.1.1; Vol.3A 6.7.1)
+    SET_GATE 2, g_vmcall, 0x8e
+    INJECT 0x80000202, 0, 0
+    RUN g_nop
+    VCHECK32 EXIT_REASON, 18, "injected NMI: delivered through IDT vector 2"
+    VCHECKM GUEST_INTERRUPTIBILITY, 8, 8, "... blocking by NMI in the handler"
+    VMW GUEST_RIP, g_iret
+    call vmx_cont
+    VCHECK32 EXIT_REASON, 18, "the handler's IRET returns to the guest"
+    VCHECKM GUEST_INTERRUPTIBILITY, 8, 0, "... and ends the blocking by NMI"
+    SET_GATE 2, exc64_stub_2, 0x8e
     ; the control checks on the injection fields (26.2.1.3)
     BADINJ 0x80000141, 0, 0, "type 1 (reserved)"
     BADINJ 0x80000320, 0, 0, "hardware exception vector 32"
@@ -199,6 +210,8 @@ g_nop:
     nop
     nop
     vmcall
+g_iret:
+    iretq
 g_gp:
     mov rbx, 0x8000000000000000
 .1: mov rax, [rbx]
