@@ -129,6 +129,18 @@ bits 64
     VCHECK GUEST_RIP, g_loop, "... before any guest instruction"
     EOI
     VMW GUEST_RFLAGS, 2
+    ; with blocking by MOV SS the exit still comes (whether that blocking holds it back for one
+    ; instruction is implementation-specific, SDM Vol.3C 25.4.1, so RIP is not checked)
+    TIMER 10
+.irr2:
+    APIC_R ebx, 0x220
+    bt ebx, 16
+    jnc .irr2
+    VMW GUEST_INTERRUPTIBILITY, 2
+    RUN g_win
+    VCHECK32 EXIT_REASON, 1, "interrupt pending, blocking by MOV SS at entry: external-interrupt exit"
+    VCHECK32 EXIT_INTR_INFO, 0x80000000 | VEC, "... vector 0x50"
+    EOI
 
     ; ---- HLT: the guest halts (IF=0); the interrupt ends it with an exit (27.3.4) ----
     TIMER 3000
