@@ -229,6 +229,7 @@ struct cpu {
     void (*apic_cr8_set)(void *apic, uint8_t v);
     bool shutdown;
     bool inhibit_movss; /* the interrupt shadow (PEND_INHIBIT) comes from MOV SS/POP SS, not STI */
+    bool in_shadow;     /* running the one instruction of that shadow (PEND_INHIBIT consumed) */
     bool nmi_blocked;   /* NMIs blocked until the next IRET */
     uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */
     struct vmx *vmx;    /* VMX state; NULL when the model has no VMX */
@@ -244,13 +245,13 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 /* Guest time in nanoseconds: one retired instruction is one nanosecond, plus the time skipped
  * while halted. Deterministic; the board's virtual clock reads it. */
 static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
-/* While halted: true when an interrupt request can end the halt (RFLAGS.IF, or a VMX guest
- * whose external interrupts exit regardless of IF). Never raises. */
-bool cpu_interrupt_wakes(struct cpu *c);
-/* The CPU's own next deadline in guest time (the VMX-preemption timer), or UINT64_MAX. */
-uint64_t cpu_next_deadline(const struct cpu *c);
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
+/* For a halted CPU (cpu_run returned CPU_STOP_HALT): returns whether an interrupt request can
+ * end the halt (RFLAGS.IF, or external-interrupt exiting in VMX non-root operation), and sets
+ * *at to the guest time of an event inside the CPU that ends it (the VMX-preemption timer), or
+ * UINT64_MAX. Never raises. */
+bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at);
 /* The board remapped guest-physical memory: flush translations. */
 void cpu_memmap_changed(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */

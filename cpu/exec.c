@@ -392,6 +392,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         fault_landing(c);
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
     }
+    c->in_shadow = false;
     for (;;) {
         if (unlikely(c->pending)) {
             c->pending &= ~PEND_HALT; /* c->halted itself stays until an event */
@@ -405,16 +406,25 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 continue;
             }
             if (c->pending & PEND_INHIBIT) {
-                c->pending &= ~PEND_INHIBIT;
+                /* the shadow survives the end of a run: it covers the next instruction */
                 if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
+                c->pending &= ~PEND_INHIBIT;
+                /* in_shadow: a VM exit by this instruction saves the blocking (SDM Vol.3C
+                 * 24.4.2); the landing code above clears it when the instruction longjmps */
+                c->in_shadow = true;
                 if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_block(c, 1);
+                c->in_shadow = false;
                 continue;
             }
             if (take_interrupt(c)) continue;
         }
         if (unlikely(c->halted)) {
-            /* a halted VMX guest still takes its preemption-timer exit */
-            if ((c->ctx & CTX_VMX) && vmx_check_events(c)) continue;
+            /* a halted guest: the VMX-preemption timer may have expired while halted */
+            if ((c->ctx & CTX_VMX) && vmx_check_events(c)) {
+                clamp_run_end(c);
+                if (c->shutdown) return CPU_STOP_SHUTDOWN;
+                continue;
+            }
             return CPU_STOP_HALT;
         }
         if (unlikely(c->icount >= c->run_end)) {
@@ -441,16 +451,12 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     }
 }
 
-bool cpu_interrupt_wakes(struct cpu *c)
+bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at)
 {
-    if (cpu_get_rflags(c) & FL_IF) return true;
-    return (c->ctx & CTX_VMX) && (c->vmx->pin & PIN_EXT_INTR_EXITING);
-}
-
-uint64_t cpu_next_deadline(const struct cpu *c)
-{
-    if ((c->ctx & CTX_VMX) && (c->vmx->pin & PIN_PREEMPTION_TIMER)) return c->vmx->preempt_deadline;
-    return UINT64_MAX;
+    *at = UINT64_MAX;
+    bool intr = (c->rflags & FL_IF) != 0;
+    if (c->ctx & CTX_VMX) intr |= vmx_halt_wakeup(c, at);
+    return intr;
 }
 
 enum cpu_stop cpu_step(struct cpu *c)

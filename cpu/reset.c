@@ -78,7 +78,7 @@ void cpu_reset(struct cpu *c)
     c->apic_base = 0xfee00000ull | (1ull << 11) | (1ull << 8); /* enabled, BSP */
     c->misc_enable = 1; /* fast-strings */
     c->feature_control = 0;
-    c->inhibit_movss = c->nmi_blocked = false;
+    c->inhibit_movss = c->nmi_blocked = c->in_shadow = false;
     vmx_reset(c);
     c->mtrr_def_type = 0;
     memset(c->mtrr_fixed, 0, sizeof c->mtrr_fixed);

@@ -757,12 +757,13 @@ int machine_run(struct machine *m)
             continue;
         }
         if (r == CPU_STOP_HALT) {
-            /* Halted: skip guest time to the next timer, which may raise an interrupt. With no
-             * timer armed, or interrupts disabled, nothing can wake the CPU. */
-            uint64_t nd = clock_next_deadline(&m->clk), own = cpu_next_deadline(c);
-            bool can_wake = cpu_interrupt_wakes(c);
-            if (!can_wake) nd = UINT64_MAX; /* device interrupts cannot wake it */
-            if (own < nd) nd = own;         /* the CPU's own timer (VMX-preemption timer) */
+            /* Halted: skip guest time to the next timer, which may raise an interrupt, or to an
+             * event inside the CPU (the VMX-preemption timer). With neither, or interrupts
+             * unable to wake the CPU, nothing can. */
+            uint64_t at;
+            bool can_wake = cpu_halt_wakeup(c, &at);
+            uint64_t nd = can_wake ? clock_next_deadline(&m->clk) : UINT64_MAX;
+            if (at < nd) nd = at;
             /* A front end may hold an idle guest back to the wall clock and deliver input that
              * wakes it; host time decides only when the skip happens, not what the guest sees. */
             if ((can_wake || nd != UINT64_MAX) && m->ui.idle && !m->ui.idle(m->ui.opaque, clock_ns(&m->clk), nd))

@@ -143,7 +143,12 @@ HANDLER(jmp_Ep)
 }
 
 HANDLER(ret_far) { far_ret(c, i->osz, i->op == OP_retf_Iw ? (uint16_t)i->imm : 0); }
-HANDLER(iret) { cpu_iret(c, i->osz); }
+/* IRET ends the blocking of NMIs, even when it faults (SDM Vol.3A 6.7.1; Vol.3C 27.2.3) */
+HANDLER(iret)
+{
+    c->nmi_blocked = false;
+    cpu_iret(c, i->osz);
+}
 
 /* ---- SLDT/STR/LLDT/LTR (SDM Vol.2) ---- */
 

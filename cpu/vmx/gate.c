@@ -476,8 +476,11 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
         }
         break;
     case IC_DR:
-        if (i->reg > 7 || ((i->reg == 4 || i->reg == 5) && (c->cr4 & CR4_DE))) raise_ud(c);
-        if (c->cpl) raise_gp(c, 0);
+        /* MOV-DR exits are the exception to 25.1.1: they take priority over the CPL #GP and
+         * the CR4.DE #UD for DR4/DR5 (SDM Vol.3C 25.1.3), and over the DR7.GD #DB, which is
+         * not among the faults that precede VM exits. REX.R (DR8-DR15) stays #UD first. The
+         * plain handler makes all these checks when there is no exit. */
+        if (i->reg > 7) raise_ud(c);
         if (x->proc & CPU_MOV_DR_EXITING)
             vmx_exit_insn(c, EXIT_DR_ACCESS, (i->reg & 7) | (i->op == OP_mov_RdDd ? 16u : 0) | (uint64_t)i->rm << 8);
         break;
@@ -544,6 +547,7 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
         /* remember the event: an exit during its delivery reports it (27.2.4) */
         x->deliv_info = info;
         x->deliv_err = err;
+        x->deliv_injected = injected;
         return;
     }
     /* 27.2.2: VM-exit interruption information; 27.2.4: IDT-vectoring information of the event
@@ -553,6 +557,14 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     if (x->deliv_info) {
         x->idt_vec_info = x->deliv_info;
         x->idt_vec_err = x->deliv_err;
+        /* 27.2.5: a fault during delivery of a software interrupt or (privileged) software
+         * exception reports the length of its instruction; for an injected one, the VM-entry
+         * instruction length */
+        unsigned dtype = (x->deliv_info >> 8) & 7;
+        if (dtype == INTR_TYPE_SW_INT || dtype == INTR_TYPE_PRIV_SW_EXC || dtype == INTR_TYPE_SW_EXC) {
+            x->exit_insn = true;
+            x->exit_insn_len = x->deliv_injected ? x->inject_len : c->cur ? c->cur->len : 0;
+        }
     }
     x->deliv_info = 0;
     if (type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC) {
@@ -573,16 +585,17 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     longjmp(c->jb, 4);
 }
 
-/* At an instruction boundary in non-root operation while PEND_VMX is set: event injection, then
- * the asynchronous exits by priority (SDM Vol.3C 26.7, 25.2): preemption timer, external
- * interrupt, interrupt window. Returns true when something happened. */
+/* At an instruction boundary in non-root operation (something pending, the end of a run, or
+ * halted): event injection, then the asynchronous exits by priority (SDM Vol.3C 26.7, 25.2).
+ * Returns true when something happened. */
 bool vmx_check_events(struct cpu *c)
 {
     struct vmx *x = c->vmx;
     if (x->inject_pending) {
         x->inject_pending = false;
         vmx_update_pending(c);
-        c->insn_rip = RIP(c);
+        /* a fault during delivery leaves RIP at the injected event's "instruction" (27.2.4) */
+        c->insn_rip = RIP(c) - x->inject_len;
         c->cur = NULL;
         if (x->inject_type == EV_EXC) c->cur_exc = x->inject_vec;
         x->in_injection = true;
@@ -596,12 +609,25 @@ bool vmx_check_events(struct cpu *c)
     if (x->mtf_pending) {
         /* a pending MTF exit comes before NMIs and interrupts (SDM Vol.3C 25.5.2, 26.7.8) */
         x->mtf_pending = false;
-        c->halted = 0;
         vmx_do_exit(c, EXIT_MONITOR_TRAP_FLAG, 0);
         return true;
     }
+    /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting (NMIs: there are no
+     * NMI sources), then interrupt-window exiting, then external interrupts. Each of them ends a
+     * guest HLT; the activity state saved is the one before the exit (27.3.4), so c->halted
+     * stays set for save_guest and load_host clears it. */
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
         vmx_do_exit(c, EXIT_PREEMPTION_TIMER, 0);
+        return true;
+    }
+    if ((x->proc & CPU_NMI_WINDOW_EXITING) && !x->vnmi_blocked &&
+        !((c->pending & PEND_INHIBIT) && c->inhibit_movss)) {
+        /* NMI window: no virtual-NMI blocking and no blocking by MOV SS (25.2) */
+        vmx_do_exit(c, EXIT_NMI_WINDOW, 0);
+        return true;
+    }
+    if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
+        vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;
     }
     if ((x->pin & PIN_EXT_INTR_EXITING) && (c->pending & PEND_INTR)) {
@@ -609,30 +635,25 @@ bool vmx_check_events(struct cpu *c)
         if (x->exit_ctl & EXIT_ACK_INTR_ON_EXIT) {
             int vec = c->irq_ack ? c->irq_ack(c->machine) : -1;
             if (vec < 0) {
-                c->pending &= ~PEND_INTR;
-                goto window;
+                c->pending &= ~PEND_INTR; /* withdrawn before the acknowledge */
+                return false;
             }
             info = INTR_INFO_VALID | INTR_TYPE_EXT << 8 | (uint32_t)vec;
         }
-        c->halted = 0;
         x->exit_intr_info = info;
         vmx_do_exit(c, EXIT_EXTERNAL_INTERRUPT, 0);
         return true;
     }
-window:
-    if ((x->proc & CPU_NMI_WINDOW_EXITING) && !x->vnmi_blocked &&
-        !((c->pending & PEND_INHIBIT) && c->inhibit_movss)) {
-        /* NMI window: no virtual-NMI blocking and no blocking by MOV SS (25.2) */
-        c->halted = 0;
-        vmx_do_exit(c, EXIT_NMI_WINDOW, 0);
-        return true;
-    }
-    if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
-        c->halted = 0;
-        vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
-        return true;
-    }
     return false;
+}
+
+/* SDM Vol.3C 25.2: external interrupts exit regardless of RFLAGS.IF and so end a guest HLT;
+ * the VMX-preemption timer counts down in HLT and its exit ends it too (25.5.1). */
+bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at)
+{
+    const struct vmx *x = c->vmx;
+    *at = (x->pin & PIN_PREEMPTION_TIMER) ? x->preempt_deadline : UINT64_MAX;
+    return (x->pin & PIN_EXT_INTR_EXITING) != 0;
 }
 
 /* Keeps PEND_VMX set exactly while an asynchronous control needs looking at. */

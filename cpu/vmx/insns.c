@@ -226,7 +226,8 @@ static void vm_entry_insn(struct cpu *c, bool launch)
         vm_fail_invalid(c); /* a shadow VMCS cannot be launched (30.3 VMLAUNCH) */
         return;
     }
-    if ((c->pending & PEND_INHIBIT) && c->inhibit_movss) {
+    /* events blocked by MOV SS: this instruction is the one in the MOV SS shadow (30.3) */
+    if (c->in_shadow && c->inhibit_movss) {
         vm_fail_valid(c, VMXERR_ENTRY_MOV_SS);
         return;
     }

@@ -179,7 +179,8 @@ struct vmx {
     uint32_t deliv_info, deliv_err; /* the event being delivered right now (interruption format) */
     /* event injection of the last VM entry, delivered at the first instruction boundary */
     bool inject_pending, in_injection, inject_has_err;
-    uint8_t inject_type, inject_vec;
+    uint8_t inject_type, inject_vec, inject_len;
+    bool deliv_injected; /* deliv_info is an event injected by VM entry */
     uint32_t inject_err;
     bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
     bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
@@ -250,6 +251,9 @@ int vmx_enter(struct cpu *c, bool launch);
 /* Event delivery hook in non-root operation (cpu/interrupt.c): returns when the event is to be
  * delivered; a VM exit instead performs the exit and longjmps to the run loop. */
 void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_t err);
+/* What ends a halt in non-root operation (cpu_halt_wakeup): true when external interrupts exit
+ * whatever RFLAGS.IF; *at = the VMX-preemption timer's deadline or UINT64_MAX. Never raises. */
+bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at);
 /* Sets or clears PEND_VMX from the running guest's asynchronous controls. */
 void vmx_update_pending(struct cpu *c);
 /* Instruction-information field of an instruction's operand (SDM Vol.3C 27.2.5). Pure. */

@@ -52,7 +52,10 @@ static uint32_t ar_of(const struct seg *s) { return s->ar; }
 static uint32_t interruptibility(const struct cpu *c)
 {
     uint32_t v = 0;
-    if (c->pending & PEND_INHIBIT) v |= c->inhibit_movss ? INTR_BLOCK_MOV_SS : INTR_BLOCK_STI;
+    /* the shadow is pending (an exit between STI and the next instruction) or the exiting
+     * instruction is the one in the shadow */
+    if ((c->pending & PEND_INHIBIT) || c->in_shadow)
+        v |= c->inhibit_movss ? INTR_BLOCK_MOV_SS : INTR_BLOCK_STI;
     if ((c->vmx->pin & PIN_VIRTUAL_NMIS) ? c->vmx->vnmi_blocked : c->nmi_blocked) v |= INTR_BLOCK_NMI;
     return v;
 }
@@ -282,6 +285,9 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     uint64_t *f = x->f;
     bool insn = x->exit_insn;
     x->exit_insn = false;
+    /* the exit ends any event delivery in progress: the host's next exception must not be
+     * combined with a guest exception into #DF (SDM Vol.3A 6.15 applies to one delivery) */
+    c->cur_exc = -1;
     /* 27.2: exit information */
     f[VF_VM_EXIT_REASON] = reason;
     f[VF_EXIT_QUALIFICATION] = qual;
@@ -398,6 +404,7 @@ static void load_guest(struct cpu *c)
         c->nmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
     x->mtf_pending = false;
     c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
+    if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
 }
 
 /* 26.5: event injection. Delivers the event through the guest IDT as if it occurred now;
@@ -427,7 +434,11 @@ static void inject_event(struct cpu *c)
         return;
     default: et = EV_SOFT; break; /* software interrupt and software exception */
     }
-    if (et == EV_SOFT || et == EV_PRIVSOFT) RIP(c) += x->f[VF_VM_ENTRY_INSTRUCTION_LEN];
+    /* 26.5.1.1: software interrupts and (privileged) software exceptions are delivered as if
+     * by an instruction of the VM-entry instruction length at the guest RIP */
+    x->inject_len = 0;
+    if (et == EV_SOFT || et == EV_PRIVSOFT) x->inject_len = (uint8_t)x->f[VF_VM_ENTRY_INSTRUCTION_LEN];
+    RIP(c) += x->inject_len;
     x->inject_pending = true;
     x->inject_type = (uint8_t)et;
     x->inject_vec = (uint8_t)vec;
