@@ -14,6 +14,7 @@
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
 #define MSR_MISC_ENABLE 0x1a0
+#define MSR_DEBUGCTL 0x1d9
 #define MSR_MTRR_PHYS_FIRST 0x200
 #define MSR_MTRR_PHYS_LAST 0x20f
 #define MSR_MTRR_FIX64K 0x250
@@ -57,6 +58,9 @@ bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
     case MSR_SYSENTER_ESP: *v = c->sysenter_esp; return true;
     case MSR_SYSENTER_EIP: *v = c->sysenter_eip; return true;
     case MSR_MISC_ENABLE: *v = c->misc_enable; return m->vendor == VENDOR_INTEL;
+    /* SDM Vol.4 table 2-2: IA32_DEBUGCTL exists on every P6-family and later CPU. None of its
+     * features (LBR, BTF, ...) is implemented, so it reads as 0. */
+    case MSR_DEBUGCTL: *v = 0; return true;
     case MSR_PAT: *v = c->pat; return true;
     case MSR_MTRR_DEF_TYPE: *v = c->mtrr_def_type; return m->mtrr;
     case MSR_EFER: *v = c->efer; return true;
@@ -118,6 +122,7 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
         if (m->vendor != VENDOR_INTEL) return false;
         c->misc_enable = (c->misc_enable & ~1ull) | (v & 1); /* fast-strings is the only writable bit here */
         return true;
+    case MSR_DEBUGCTL: return v == 0; /* no feature bit is implemented: setting one is #GP */
     case MSR_PAT:
         for (unsigned k = 0; k < 8; k++)
             if (!valid_memtype((v >> (8 * k)) & 0xff, true)) return false;

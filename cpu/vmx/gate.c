@@ -54,6 +54,22 @@ uint32_t vmx_insn_info(const struct insn *i, unsigned reg2)
     return v;
 }
 
+/* Exit qualification of an instruction with a memory operand (SDM Vol.3C 27.2.1): the
+ * sign-extended displacement, or 0 for a register operand. With RIP-relative addressing the
+ * base is reported invalid and the qualification is the displacement plus the RIP of the next
+ * instruction (the effective address; EIP-relative with a 32-bit address size). RIP has already
+ * advanced past the instruction when a gate runs. */
+static uint64_t insn_disp_qual(const struct cpu *c, const struct insn *i)
+{
+    if (!(i->pfx & PFX_MEM)) return 0;
+    uint64_t q = (uint64_t)(int64_t)i->disp;
+    if (i->base == REG_RIP) {
+        q += RIP(c);
+        if (i->asz != 3) q &= 0xffffffffull;
+    }
+    return q;
+}
+
 /* ---- CR0/CR4 guest/host masks and read shadows (SDM Vol.3C 25.3) ---- */
 uint64_t vmx_read_cr_shadowed(const struct cpu *c, unsigned n, uint64_t actual)
 {
@@ -353,14 +369,13 @@ static void gate_vmx_insn(struct cpu *c, const struct insn *i)
     if (reason != EXIT_VMCALL &&
         (!(c->cr0 & CR0_PE) || (c->rflags & FL_VM) || ((c->efer & EFER_LMA) && !c->mode64)))
         raise_ud(c);
-    uint64_t q = 0;
     unsigned reg2 = 0;
     switch (reason) {
     case EXIT_VMREAD: case EXIT_VMWRITE: case EXIT_INVEPT: case EXIT_INVVPID: reg2 = i->reg; break;
     default: break;
     }
     if ((reason == EXIT_VMREAD || reason == EXIT_VMWRITE) && shadow_access(c, i, reason == EXIT_VMWRITE)) return;
-    if (i->pfx & PFX_MEM) q = (uint64_t)(int64_t)i->disp;
+    uint64_t q = insn_disp_qual(c, i);
     if (reason != EXIT_VMCALL && reason != EXIT_VMLAUNCH && reason != EXIT_VMRESUME && reason != EXIT_VMXOFF)
         x->exit_insn_info = vmx_insn_info(i, reg2);
     vmx_exit_insn(c, reason, q);
@@ -394,7 +409,7 @@ static void gate_desc(struct cpu *c, const struct insn *i)
     if (gdt_idt) info = (info & ~(0xfu << 3) & ~(1u << 10)) | (i->osz >= 2 ? 1u << 11 : 0);
     x->exit_insn_info = info;
     vmx_exit_insn(c, gdt_idt ? EXIT_GDTR_IDTR : EXIT_LDTR_TR,
-                  (i->pfx & PFX_MEM) ? (uint64_t)(int64_t)i->disp : 0);
+                  insn_disp_qual(c, i));
 }
 
 /* PAUSE-loop exiting (SDM Vol.3C 25.1.3): at CPL 0, a PAUSE more than PLE_Gap TSC ticks after
@@ -472,7 +487,7 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
         if (c->cpl) raise_gp(c, 0);
         if (x->proc & CPU_INVLPG_EXITING) {
             x->exit_insn_info = vmx_insn_info(i, i->reg);
-            vmx_exit_insn(c, EXIT_INVPCID, (uint64_t)(int64_t)i->disp);
+            vmx_exit_insn(c, EXIT_INVPCID, insn_disp_qual(c, i));
         }
         break;
     case IC_DR:

@@ -277,6 +277,10 @@ static void leave_guest(struct cpu *c)
     struct vmx *x = c->vmx;
     x->guest = false;
     c->pending &= ~PEND_VMX;
+    /* An exit that interrupts the delivery of a guest event ends that delivery: the event is
+     * reported in the IDT-vectoring information (SDM Vol.3C 27.2.4), and the host starts with
+     * no event in progress, so its next fault is not combined with the guest's (Vol.3A 6.15). */
+    c->cur_exc = -1;
 }
 
 void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
