@@ -24,6 +24,7 @@ static const struct {
     {"ioport", LOG_IOPORT, "port I/O"},
     {"mmu", LOG_MMU, "TLB flushes and page faults"},
     {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
+    {"profile", LOG_PROFILE, "histogram of guest RIPs (one sample per 4096 instructions) at exit"},
 };
 
 void log_set_file(const char *path)

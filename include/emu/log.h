@@ -15,6 +15,7 @@ enum log_cat {
     LOG_IOPORT = 1u << 7,       /* port I/O */
     LOG_MMU = 1u << 8,          /* page walks, TLB flushes */
     LOG_CPU_RESET = 1u << 9,    /* CPU reset / shutdown */
+    LOG_PROFILE = 1u << 10,     /* guest-RIP histogram at exit (machine/profile.c) */
 };
 
 extern unsigned log_mask; /* the only mutable global: process-wide log switches */
