@@ -669,9 +669,10 @@ int machine_run(struct machine *m)
     }
     double t = now_seconds() - t0;
     if (m->cfg.stats || (log_mask & LOG_STATS))
-        fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS); guest time %.3f s, %.3f s of it halted\n",
+        fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS); guest time %.3f s, "
+                "%.3f s of it halted, %.3f s in PAUSE\n",
                 (unsigned long long)c->icount, t, t > 0 ? c->icount / t / 1e6 : 0.0,
-                (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9);
+                (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;
