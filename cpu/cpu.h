@@ -182,6 +182,7 @@ struct cpu {
     uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
     uint8_t mode64;   /* CS.L in long mode */
     uint8_t halted;
+    struct tlb_entry (*tlb_cls)[TLB_SIZE]; /* tlb.e[tlb_user]: the current class's arrays */
     struct seg seg[6];
     struct memmap *mem;
     struct bus *bus;

@@ -131,17 +131,31 @@ static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned
         cpu_seg_fault(c, s, off);
     return (sg->eff_base + off) & 0xffffffffull;
 }
+/* seg_lin for accesses that go through the TLB: in 64-bit mode the canonical check is left to
+ * the TLB-miss path (seg_access_miss): TLB tags are canonical page addresses, so a non-canonical
+ * address never hits. Outside 64-bit mode the same checks as seg_lin. May raise. */
+static ALWAYS_INLINE uint64_t seg_lin_tlb(struct cpu *c, unsigned s, uint64_t off, unsigned size,
+                                          unsigned need)
+{
+    if (likely(c->mode64)) return c->seg[s].eff_base + off;
+    return seg_lin(c, s, off, size, need);
+}
 
 /* ---- memory (mmu/access.c slow paths) ---- */
 uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc);
 void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
+/* The TLB-miss side of rd/wr/rmw_rd (cpu_priv.h): the 64-bit canonical check of seg_lin_tlb
+ * (#SS(0) through SS, else #GP(0); SDM Vol.3A 3.3.7.1), then mmu_read_slow / mmu_write_slow.
+ * May raise. */
+uint64_t seg_read_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, unsigned acc);
+void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
 /* Translates for an access without performing it; returns the physical address. May raise #PF. */
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc);
 
 static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned type, uint64_t lin,
                                                         unsigned size)
 {
-    const struct tlb_entry *e = &c->tlb.e[c->tlb_user][type][(lin >> 12) & TLB_MASK];
+    const struct tlb_entry *e = &c->tlb_cls[type][(lin >> 12) & TLB_MASK];
     return e->tag == (lin & (~0xfffull | (size - 1))) ? e : NULL;
 }
 
@@ -167,25 +181,38 @@ static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned 
     }                                                                                              \
     static ALWAYS_INLINE uint##bits##_t rd##bits(struct cpu *c, unsigned s, uint64_t off)          \
     {                                                                                              \
-        return lin_rd##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_R));                            \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_R);                                 \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_R, lin, bits / 8);                           \
+        uint##bits##_t v;                                                                          \
+        if (likely(e)) {                                                                           \
+            memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
+            return v;                                                                              \
+        }                                                                                          \
+        return (uint##bits##_t)seg_read_miss(c, s, lin, bits / 8, c->tlb_user ? ACC_USER : 0);     \
     }                                                                                              \
     static ALWAYS_INLINE void wr##bits(struct cpu *c, unsigned s, uint64_t off, uint##bits##_t v)  \
     {                                                                                              \
-        lin_wr##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_W), v);                                \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_W);                                 \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
+        if (likely(e)) {                                                                           \
+            memcpy((void *)(e->addend + (uintptr_t)lin), &v, sizeof v);                            \
+            return;                                                                                \
+        }                                                                                          \
+        seg_write_miss(c, s, lin, bits / 8, v, ACC_WRITE | (c->tlb_user ? ACC_USER : 0));          \
     }
 /* Read half of a read-modify-write: translated as a write, so a fault reports W=1 and the
  * segment must be writable, as for the instruction's write (SDM Vol.3A 4.7). */
 #define DEFINE_RMW_READ(bits)                                                                      \
     static ALWAYS_INLINE uint##bits##_t rmw_rd##bits(struct cpu *c, unsigned s, uint64_t off)      \
     {                                                                                              \
-        uint64_t lin = seg_lin(c, s, off, bits / 8, SEG_OK_R | SEG_OK_W);                          \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_R | SEG_OK_W);                      \
         const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
         uint##bits##_t v;                                                                          \
         if (likely(e)) {                                                                           \
             memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
             return v;                                                                              \
         }                                                                                          \
-        return (uint##bits##_t)mmu_read_slow(c, lin, bits / 8, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)); \
+        return (uint##bits##_t)seg_read_miss(c, s, lin, bits / 8, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)); \
     }
 DEFINE_LIN_ACCESS(8)
 DEFINE_LIN_ACCESS(16)
