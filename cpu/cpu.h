@@ -172,7 +172,11 @@ struct cpu {
     uint32_t pending;
     uint32_t ctx; /* decode context flags (CTX_*), the decoded-instruction cache's mode key */
     uint64_t lin_mask; /* 0xffffffff outside 64-bit mode */
-    uint64_t insn_rip; /* start of the current instruction, for fault rollback */
+    /* Start of the current instruction, for fault rollback: read it with cpu_insn_rip(). Inside
+     * a block it is derived from blk_rip and the lengths before cur (nothing is stored per
+     * instruction); between blocks it is insn_rip, which the loop sets at event boundaries. */
+    uint64_t insn_rip;
+    uint64_t blk_rip;            /* RIP of the running block's first instruction */
     const struct insn *cur;      /* instruction being executed */
     const struct insn *blk_first; /* first instruction of the running block (icount accounting) */
     const struct insn *blk_end;   /* one past the last instruction that will run */

@@ -67,6 +67,26 @@ static inline bool cpu_pmode(const struct cpu *c) { return (c->cr0 & CR0_PE) != 
 static inline bool cpu_v86(const struct cpu *c) { return (c->rflags & FL_VM) != 0; }
 static inline unsigned cpu_iopl(const struct cpu *c) { return (c->rflags >> 12) & 3; }
 
+/* RIP of the instruction being executed (see struct cpu: insn_rip). Never raises. */
+static inline uint64_t cpu_insn_rip(const struct cpu *c)
+{
+    if (!c->blk_first) return c->insn_rip;
+    uint64_t rip = c->blk_rip;
+    for (const struct insn *k = c->blk_first; k < c->cur; k++) rip += k->len;
+    return rip;
+}
+/* Makes rip the current instruction's RIP for faults raised from here on (a task switch reports
+ * later faults at the new task's EIP). Never raises. */
+static inline void cpu_set_insn_rip(struct cpu *c, uint64_t rip)
+{
+    if (!c->blk_first) {
+        c->insn_rip = rip;
+        return;
+    }
+    for (const struct insn *k = c->blk_first; k < c->cur; k++) rip -= k->len;
+    c->blk_rip = rip;
+}
+
 /* ---- registers ---- */
 static inline uint64_t sz_mask(unsigned szlog)
 {

@@ -140,6 +140,7 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     const struct insn *end = b->insn + count;
     c->blk_first = i;
     c->blk_end = end;
+    c->blk_rip = RIP(c);
     c->blk_stamp = b->stamp_ptr;
     c->blk_stamp_val = b->stamp;
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
@@ -147,7 +148,6 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
      * short through op_leave_block. */
     do {
         c->cur = i;
-        c->insn_rip = RIP(c);
         RIP(c) += i->len;
         i->fn(c, i);
         i++;
@@ -215,17 +215,18 @@ static void run_blocks(struct cpu *c)
  * retired, rolls RIP back and delivers the fault. */
 HANDLER(leave_block)
 {
-    RIP(c) = c->insn_rip;
+    (void)i;
+    RIP(c) = cpu_insn_rip(c);
     longjmp(c->jb, 2);
 }
 
 static void fault_landing(struct cpu *c)
 {
+    RIP(c) = c->insn_rip = cpu_insn_rip(c);
     if (c->blk_first) {
         c->icount += (uint64_t)(c->cur - c->blk_first);
         c->blk_first = NULL;
     }
-    RIP(c) = c->insn_rip;
     cpu_handle_fault(c);
 }
 

@@ -22,7 +22,7 @@ static const struct op_handlers weak_table[OP_COUNT] = {
 static void op_unimplemented(struct cpu *c, const struct insn *i)
 {
     LOG(LOG_UNIMP, "unimplemented: %s (op %u) at %llx\n", op_name(i->op), i->op,
-        (unsigned long long)c->insn_rip);
+        (unsigned long long)cpu_insn_rip(c));
     raise_ud(c);
 }
 

@@ -105,6 +105,32 @@ START_TEST(pause_budget_is_guest_time)
 }
 END_TEST
 
+/* A fault in the middle of a block reports the faulting instruction's IP (derived from the
+ * block, not stored per instruction) and counts only the instructions before it. */
+START_TEST(fault_rip_inside_block)
+{
+    static const uint8_t prog[] = {
+        0x90,       /* 1000 nop */
+        0x90,       /* 1001 nop */
+        0x31, 0xc9, /* 1002 xor cx, cx */
+        0xf7, 0xf1, /* 1004 div cx: #DE */
+        0x90,       /* 1006 nop (not reached) */
+        0xf4,       /* 1007 hlt */
+    };
+    load(prog, sizeof prog);
+    ram[0] = 0x00; /* IVT[0] = 0000:2000, a HLT */
+    ram[1] = 0x20;
+    ram[2] = ram[3] = 0;
+    ram[0x2000] = 0xf4;
+    uint64_t i0 = c->icount;
+    ck_assert_int_eq(cpu_run(c, 1000), CPU_STOP_HALT);
+    ck_assert_uint_eq(RIP(c), 0x2001);
+    ck_assert_uint_eq(c->gpr[4] & 0xffff, 0x8000 - 6);
+    ck_assert_uint_eq(ram[0x8000 - 6] | ram[0x8000 - 5] << 8, 0x1004); /* pushed IP */
+    ck_assert_uint_eq(c->icount - i0, 4); /* nop, nop, xor, hlt */
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
@@ -114,6 +140,10 @@ static Suite *exec_suite(void)
     tcase_add_test(t, pause_advances_tsc);
     tcase_add_test(t, pause_budget_is_guest_time);
     suite_add_tcase(s, t);
+    TCase *f = tcase_create("faults");
+    tcase_add_checked_fixture(f, setup, teardown);
+    tcase_add_test(f, fault_rip_inside_block);
+    suite_add_tcase(s, f);
     return s;
 }
 
