@@ -13,18 +13,44 @@
 #define RIP(c) ((c)->gpr[REG_RIP])
 
 /* Declares a handler: void op_NAME(struct cpu *c, const struct insn *i) */
-#define HANDLER(name) void op_##name(struct cpu *c, const struct insn *i)
+#define HANDLER_PROTO(name) void op_##name(struct cpu *c, const struct insn *i)
+
+/* Threaded dispatch: every handler ends by running the next instruction of its block, as a tail
+ * call, so the run loop (cpu/exec.c: exec_insns) calls only a block's first handler and each
+ * handler has its own indirect jump to the next. blk_end is NULL outside a block, so a handler
+ * called on its own (the x87/SSE self-tests) runs just its instruction. */
+static ALWAYS_INLINE void cpu_next_insn(struct cpu *c, const struct insn *i)
+{
+    const struct insn *n = i + 1;
+    if (n >= c->blk_end) return;
+    c->cur = n;
+    c->gpr[16] += n->len; /* RIP: the next instruction's address during its handler */
+    n->fn(c, n);
+}
+
+/* Defines a handler: HANDLER(name) { body } defines op_name, which runs the body and then the
+ * block's next instruction (cpu_next_insn). A body may return early; a raise leaves the block. */
+#define HANDLER_DEF(linkage, name)                                                                 \
+    static ALWAYS_INLINE void body_##name(struct cpu *c, const struct insn *i);                    \
+    linkage void op_##name(struct cpu *c, const struct insn *i)                                    \
+    {                                                                                              \
+        body_##name(c, i);                                                                         \
+        cpu_next_insn(c, i);                                                                       \
+    }                                                                                              \
+    static ALWAYS_INLINE void body_##name(struct cpu *c, const struct insn *i)
+#define HANDLER(name) HANDLER_DEF(, name)
+#define STATIC_HANDLER(name) HANDLER_DEF(static, name)
 
 /* All handler prototypes, generated from the catalogue. */
 #define OP(ID, MNEM, MAP, OPC, PFX, EXT, FORM, IMM, ATTR, FEAT, ICPT, FN_M, FN_R)                  \
-    HANDLER(FN_M);                                                                                 \
-    HANDLER(FN_R);
+    HANDLER_PROTO(FN_M);                                                                           \
+    HANDLER_PROTO(FN_R);
 #include "cpu/decode/opcodes.def"
 #undef OP
-HANDLER(nm);
-HANDLER(gp0);
+HANDLER_PROTO(nm);
+HANDLER_PROTO(gp0);
 /* Ends the running block before this instruction (self-modifying code); it is decoded afresh. */
-HANDLER(leave_block);
+HANDLER_PROTO(leave_block);
 
 /* Operand-size specialised handlers: {op, osz, memory form, handler}, zero-terminated lists
  * defined next to the generic handlers and installed at decode time by cpu_specialize(). */

@@ -146,14 +146,12 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
      * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
      * short through op_leave_block. */
-    do {
-        c->cur = i;
-        RIP(c) += i->len;
-        i->fn(c, i);
-        i++;
-    } while (i < end);
-    c->icount += (uint64_t)(i - b->insn);
+    c->cur = i;
+    RIP(c) += i->len;
+    i->fn(c, i); /* runs the whole block: each handler calls the next (cpu_next_insn) */
+    c->icount += count;
     c->blk_first = NULL;
+    c->blk_end = NULL;
 }
 
 /* Executes up to max instructions of the block at RIP. */

@@ -7,8 +7,8 @@
 #include "cpu/cpu_priv.h"
 
 #define OP(ID, MNEM, MAP, OPC, PFX, EXT, FORM, IMM, ATTR, FEAT, ICPT, FN_M, FN_R)                  \
-    extern HANDLER(FN_M) __attribute__((weak));                                                    \
-    extern HANDLER(FN_R) __attribute__((weak));
+    extern HANDLER_PROTO(FN_M) __attribute__((weak));                                              \
+    extern HANDLER_PROTO(FN_R) __attribute__((weak));
 #include "cpu/decode/opcodes.def"
 #undef OP
 

@@ -72,8 +72,8 @@ static ALWAYS_INLINE void t_rAXIz(struct cpu *c, const struct insn *i, unsigned 
 
 #define SIZED(name, form, OPN)                                                                     \
     HANDLER(name##_##form) { t_##form(c, i, OPN, i->osz); }                                        \
-    static HANDLER(name##_##form##32) { t_##form(c, i, OPN, 2); }                                  \
-    static HANDLER(name##_##form##64) { t_##form(c, i, OPN, 3); }
+    STATIC_HANDLER(name##_##form##32) { t_##form(c, i, OPN, 2); }                                  \
+    STATIC_HANDLER(name##_##form##64) { t_##form(c, i, OPN, 3); }
 
 #define ALU_HANDLERS(name, OPN)                                                                    \
     HANDLER(name##_EbGb_m)                                                                         \
@@ -137,8 +137,8 @@ HANDLER(test_EbGb_m) { alu(c, ALU_AND, 0, rd8(c, i->seg, ea(c, i)), get_r8(c, i-
 HANDLER(test_EbGb_r) { alu(c, ALU_AND, 0, get_r8(c, i->rm, i->pfx), get_r8(c, i->reg, i->pfx)); }
 HANDLER(test_EvGv_m) { alu(c, ALU_AND, i->osz, rdv(c, i->seg, ea(c, i), i->osz), c->gpr[i->reg]); }
 HANDLER(test_EvGv_r) { alu(c, ALU_AND, i->osz, c->gpr[i->rm], c->gpr[i->reg]); }
-static HANDLER(test_EvGv_r32) { alu(c, ALU_AND, 2, c->gpr[i->rm], c->gpr[i->reg]); }
-static HANDLER(test_EvGv_r64) { alu(c, ALU_AND, 3, c->gpr[i->rm], c->gpr[i->reg]); }
+STATIC_HANDLER(test_EvGv_r32) { alu(c, ALU_AND, 2, c->gpr[i->rm], c->gpr[i->reg]); }
+STATIC_HANDLER(test_EvGv_r64) { alu(c, ALU_AND, 3, c->gpr[i->rm], c->gpr[i->reg]); }
 HANDLER(test_ALIb) { alu(c, ALU_AND, 0, c->gpr[0], i->imm); }
 HANDLER(test_rAXIz) { alu(c, ALU_AND, i->osz, c->gpr[0], i->imm); }
 HANDLER(test_EbIb_m) { alu(c, ALU_AND, 0, rd8(c, i->seg, ea(c, i)), i->imm); }
@@ -194,10 +194,10 @@ HANDLER(incdec_Ev_m)
     wrv(c, i->seg, off, i->osz, incdec(c, i->reg & 1, i->osz, rmw_rdv(c, i->seg, off, i->osz)));
 }
 HANDLER(incdec_Ev_r) { set_reg(c, i->rm, i->osz, incdec(c, i->reg & 1, i->osz, get_reg(c, i->rm, i->osz))); }
-static HANDLER(inc_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, false, 2, c->gpr[i->rm]); }
-static HANDLER(inc_Ev_r64) { c->gpr[i->rm] = incdec(c, false, 3, c->gpr[i->rm]); }
-static HANDLER(dec_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, true, 2, c->gpr[i->rm]); }
-static HANDLER(dec_Ev_r64) { c->gpr[i->rm] = incdec(c, true, 3, c->gpr[i->rm]); }
+STATIC_HANDLER(inc_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, false, 2, c->gpr[i->rm]); }
+STATIC_HANDLER(inc_Ev_r64) { c->gpr[i->rm] = incdec(c, false, 3, c->gpr[i->rm]); }
+STATIC_HANDLER(dec_Ev_r32) { c->gpr[i->rm] = (uint32_t)incdec(c, true, 2, c->gpr[i->rm]); }
+STATIC_HANDLER(dec_Ev_r64) { c->gpr[i->rm] = incdec(c, true, 3, c->gpr[i->rm]); }
 HANDLER(inc_r) { set_reg(c, i->reg, i->osz, incdec(c, false, i->osz, get_reg(c, i->reg, i->osz))); }
 HANDLER(dec_r) { set_reg(c, i->reg, i->osz, incdec(c, true, i->osz, get_reg(c, i->reg, i->osz))); }
 

@@ -7,18 +7,18 @@ HANDLER(mov_EbGb_m) { wr8(c, i->seg, ea(c, i), get_r8(c, i->reg, i->pfx)); }
 HANDLER(mov_EbGb_r) { set_r8(c, i->rm, i->pfx, get_r8(c, i->reg, i->pfx)); }
 HANDLER(mov_EvGv_m) { wrv(c, i->seg, ea(c, i), i->osz, c->gpr[i->reg]); }
 HANDLER(mov_EvGv_r) { set_reg(c, i->rm, i->osz, c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_m64) { wr64(c, i->seg, ea(c, i), c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_r32) { c->gpr[i->rm] = (uint32_t)c->gpr[i->reg]; }
-static HANDLER(mov_EvGv_r64) { c->gpr[i->rm] = c->gpr[i->reg]; }
+STATIC_HANDLER(mov_EvGv_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)c->gpr[i->reg]); }
+STATIC_HANDLER(mov_EvGv_m64) { wr64(c, i->seg, ea(c, i), c->gpr[i->reg]); }
+STATIC_HANDLER(mov_EvGv_r32) { c->gpr[i->rm] = (uint32_t)c->gpr[i->reg]; }
+STATIC_HANDLER(mov_EvGv_r64) { c->gpr[i->rm] = c->gpr[i->reg]; }
 HANDLER(mov_GbEb_m) { set_r8(c, i->reg, i->pfx, rd8(c, i->seg, ea(c, i))); }
 HANDLER(mov_GbEb_r) { set_r8(c, i->reg, i->pfx, get_r8(c, i->rm, i->pfx)); }
 HANDLER(mov_GvEv_m) { set_reg(c, i->reg, i->osz, rdv(c, i->seg, ea(c, i), i->osz)); }
 HANDLER(mov_GvEv_r) { set_reg(c, i->reg, i->osz, c->gpr[i->rm]); }
-static HANDLER(mov_GvEv_m32) { c->gpr[i->reg] = rd32(c, i->seg, ea(c, i)); }
-static HANDLER(mov_GvEv_m64) { c->gpr[i->reg] = rd64(c, i->seg, ea(c, i)); }
-static HANDLER(mov_GvEv_r32) { c->gpr[i->reg] = (uint32_t)c->gpr[i->rm]; }
-static HANDLER(mov_GvEv_r64) { c->gpr[i->reg] = c->gpr[i->rm]; }
+STATIC_HANDLER(mov_GvEv_m32) { c->gpr[i->reg] = rd32(c, i->seg, ea(c, i)); }
+STATIC_HANDLER(mov_GvEv_m64) { c->gpr[i->reg] = rd64(c, i->seg, ea(c, i)); }
+STATIC_HANDLER(mov_GvEv_r32) { c->gpr[i->reg] = (uint32_t)c->gpr[i->rm]; }
+STATIC_HANDLER(mov_GvEv_r64) { c->gpr[i->reg] = c->gpr[i->rm]; }
 HANDLER(mov_EbIb_m) { wr8(c, i->seg, ea(c, i), (uint8_t)i->imm); }
 HANDLER(mov_EbIb_r) { set_r8(c, i->rm, i->pfx, (uint8_t)i->imm); }
 HANDLER(mov_EvIz_m) { wrv(c, i->seg, ea(c, i), i->osz, i->imm); }
@@ -32,11 +32,11 @@ HANDLER(mov_rAXOv) { set_reg(c, 0, i->osz, rdv(c, i->seg, i->imm & sz_mask(i->as
 HANDLER(mov_ObAL) { wr8(c, i->seg, i->imm & sz_mask(i->asz), (uint8_t)c->gpr[0]); }
 HANDLER(mov_OvrAX) { wrv(c, i->seg, i->imm & sz_mask(i->asz), i->osz, c->gpr[0]); }
 
-static HANDLER(mov_RvIv32) { c->gpr[i->reg] = (uint32_t)i->imm; }
-static HANDLER(mov_RvIv64) { c->gpr[i->reg] = i->imm; }
-static HANDLER(mov_EvIz_r64) { c->gpr[i->rm] = i->imm; }
-static HANDLER(mov_EvIz_m64) { wr64(c, i->seg, ea(c, i), i->imm); }
-static HANDLER(mov_EvIz_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)i->imm); }
+STATIC_HANDLER(mov_RvIv32) { c->gpr[i->reg] = (uint32_t)i->imm; }
+STATIC_HANDLER(mov_RvIv64) { c->gpr[i->reg] = i->imm; }
+STATIC_HANDLER(mov_EvIz_r64) { c->gpr[i->rm] = i->imm; }
+STATIC_HANDLER(mov_EvIz_m64) { wr64(c, i->seg, ea(c, i), i->imm); }
+STATIC_HANDLER(mov_EvIz_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)i->imm); }
 
 HANDLER(movzx_GvEb_m) { set_reg(c, i->reg, i->osz, rd8(c, i->seg, ea(c, i))); }
 HANDLER(movzx_GvEb_r) { set_reg(c, i->reg, i->osz, get_r8(c, i->rm, i->pfx)); }
@@ -64,8 +64,8 @@ HANDLER(movsxd_r)
 
 /* LEA: the offset, truncated/zero-extended to the operand size (SDM Vol.2 LEA table 3-54) */
 HANDLER(lea) { set_reg(c, i->reg, i->osz, ea(c, i)); }
-static HANDLER(lea32) { c->gpr[i->reg] = (uint32_t)ea(c, i); }
-static HANDLER(lea64) { c->gpr[i->reg] = ea(c, i); }
+STATIC_HANDLER(lea32) { c->gpr[i->reg] = (uint32_t)ea(c, i); }
+STATIC_HANDLER(lea64) { c->gpr[i->reg] = ea(c, i); }
 
 /* XCHG: 90 with no REX.B is NOP (no zero-extension in 64-bit mode) */
 HANDLER(xchg_rAX)
