@@ -52,14 +52,18 @@ HANDLER_PROTO(gp0);
 /* Ends the running block before this instruction (self-modifying code); it is decoded afresh. */
 HANDLER_PROTO(leave_block);
 
-/* Operand-size specialised handlers: {op, osz, memory form, handler}, zero-terminated lists
- * defined next to the generic handlers and installed at decode time by cpu_specialize(). */
+/* Operand-size specialised handlers: {op, osz, form, handler}, zero-terminated lists defined
+ * next to the generic handlers and installed at decode time by cpu_specialize(). form is
+ * SPEC_REG or SPEC_MEM (the ModRM form), or SPEC_FLAT_REG / SPEC_FLAT_MEM for a 64-bit flat
+ * handler (FLAT_HANDLER below), installed when the address size is 64 bits and, for a memory
+ * operand, the segment is ES, CS, SS or DS. */
+enum { SPEC_REG, SPEC_MEM, SPEC_FLAT_REG, SPEC_FLAT_MEM, SPEC_FORMS };
 struct spec_entry {
     uint16_t op;
     uint8_t osz, mem;
     insn_fn fn;
 };
-extern const struct spec_entry alu_specs[], data_specs[], shift_specs[];
+extern const struct spec_entry alu_specs[], data_specs[], shift_specs[], stack_specs[];
 /* Replaces i->fn by a specialised handler when one exists for its form. Never raises. */
 void cpu_specialize(struct insn *i);
 
@@ -188,6 +192,25 @@ static ALWAYS_INLINE uint64_t seg_lin_tlb(struct cpu *c, unsigned s, uint64_t of
 }
 
 /* ---- memory (mmu/access.c slow paths) ---- */
+/* Loads/stores 2^sz bytes at a host address (sz a constant in the callers). */
+static ALWAYS_INLINE uint64_t host_ld(const void *h, unsigned sz)
+{
+    switch (sz) {
+    case 0: { uint8_t v; memcpy(&v, h, 1); return v; }
+    case 1: { uint16_t v; memcpy(&v, h, 2); return v; }
+    case 2: { uint32_t v; memcpy(&v, h, 4); return v; }
+    default: { uint64_t v; memcpy(&v, h, 8); return v; }
+    }
+}
+static ALWAYS_INLINE void host_st(void *h, unsigned sz, uint64_t v)
+{
+    switch (sz) {
+    case 0: { uint8_t t = (uint8_t)v; memcpy(h, &t, 1); break; }
+    case 1: { uint16_t t = (uint16_t)v; memcpy(h, &t, 2); break; }
+    case 2: { uint32_t t = (uint32_t)v; memcpy(h, &t, 4); break; }
+    default: memcpy(h, &v, 8); break;
+    }
+}
 uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc);
 void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
 /* The TLB-miss side of rd/wr/rmw_rd (cpu_priv.h): the 64-bit canonical check of seg_lin_tlb
@@ -270,6 +293,37 @@ DEFINE_RMW_READ(16)
 DEFINE_RMW_READ(32)
 DEFINE_RMW_READ(64)
 #undef DEFINE_RMW_READ
+
+/* ---- 64-bit flat fast paths ----
+ * An instruction with a 64-bit address size runs in 64-bit mode, where ES, CS, SS and DS have
+ * base 0 and no limit or attribute checks (SDM Vol.3A 3.2.4, 5.3.1): its effective address is its
+ * linear address. For such instructions cpu_specialize installs flat handlers (SPEC_FLAT), which
+ * try their accesses through the TLB only. A TLB miss (page not yet translated, non-canonical
+ * address, MMIO, a write to a code page, a misaligned access, a data breakpoint's page) makes the
+ * flat body give up before it changes any state, and the form's general handler executes the
+ * instruction with the slow paths and their faults. The fast path thus calls nothing. */
+static ALWAYS_INLINE uint64_t flat_ea(const struct cpu *c, const struct insn *i)
+{
+    return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + (uint64_t)(int64_t)i->disp;
+}
+/* Host address of a 2^sz-byte access at lin present in TLB array type, or NULL. */
+static ALWAYS_INLINE uint8_t *flat_host(struct cpu *c, unsigned type, uint64_t lin, unsigned sz)
+{
+    const struct tlb_entry *e = tlb_lookup(c, type, lin, 1u << sz);
+    return e ? (uint8_t *)(e->addend + (uintptr_t)lin) : NULL;
+}
+/* FLAT_HANDLER(name, general) { body returning false to give up } defines static op_name. */
+#define FLAT_HANDLER(name, general)                                                                \
+    static ALWAYS_INLINE bool flat_##name(struct cpu *c, const struct insn *i);                    \
+    static void op_##name(struct cpu *c, const struct insn *i)                                     \
+    {                                                                                              \
+        if (unlikely(!flat_##name(c, i))) {                                                        \
+            op_##general(c, i);                                                                    \
+            return;                                                                                \
+        }                                                                                          \
+        cpu_next_insn(c, i);                                                                       \
+    }                                                                                              \
+    static ALWAYS_INLINE bool flat_##name(struct cpu *c, const struct insn *i)
 
 /* Sized by szlog (0..3). May raise. */
 static inline uint64_t rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog)
