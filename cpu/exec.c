@@ -133,7 +133,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     return b;
 }
 
-/* Executes the instructions [b->insn, end) of block b. */
+/* Executes the instructions [b->insn, end) of block b, or up to a taken conditional branch. */
 static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
 {
     const struct insn *i = b->insn;
@@ -148,8 +148,8 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
      * short through op_leave_block. */
     c->cur = i;
     RIP(c) += i->len;
-    i->fn(c, i); /* runs the whole block: each handler calls the next (cpu_next_insn) */
-    c->icount += count;
+    i->fn(c, i); /* runs the block: each handler calls the next (cpu_next_insn) */
+    c->icount += (uint64_t)(c->cur - i) + 1; /* a taken Jcc (A_CBR) may stop it early */
     c->blk_first = NULL;
     c->blk_end = NULL;
 }
@@ -167,13 +167,25 @@ static void run_block(struct cpu *c, unsigned max)
 static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct block *prev)
 {
     uint64_t rip = RIP(c);
-    for (unsigned k = 0; k < 2; k++) {
-        const struct block *n = prev->link[k];
-        if (n && prev->link_rip[k] == rip && prev->link_epoch[k] == c->tlb.epoch &&
-            prev->link_gen[k] == n->gen && n->stamp == *n->stamp_ptr)
-            return n;
+    for (unsigned k = 0; k < BLOCK_LINKS; k++) {
+        const struct block_link *l = &prev->link[k];
+        if (l->rip != rip || !l->to) continue;
+        const struct block *n = l->to;
+        if (l->epoch == c->tlb.epoch && l->gen == n->gen && n->stamp == *n->stamp_ptr) return n;
+        return NULL;
     }
     return NULL;
+}
+
+/* Records b as the successor of prev at rip: in the slot already used for rip, else a free one,
+ * else the next in turn. */
+static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch)
+{
+    unsigned k;
+    for (k = 0; k < BLOCK_LINKS; k++)
+        if (!prev->link[k].to || prev->link[k].rip == rip) break;
+    if (k == BLOCK_LINKS) k = prev->link_next++ % BLOCK_LINKS;
+    prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen};
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
@@ -190,11 +202,7 @@ static void run_blocks(struct cpu *c)
             uint64_t rip = RIP(c), epoch = c->tlb.epoch;
             b = lookup_block(c, &tmp);
             if (prev && b != &tmp) {
-                unsigned k = prev->link[0] && prev->link_rip[0] != rip ? 1 : 0;
-                prev->link[k] = (struct block *)b;
-                prev->link_rip[k] = rip;
-                prev->link_gen[k] = b->gen;
-                prev->link_epoch[k] = epoch;
+                link_block(prev, b, rip, epoch);
             }
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)
