@@ -17,12 +17,13 @@
 
 /* Threaded dispatch: every handler ends by running the next instruction of its block, as a tail
  * call, so the run loop (cpu/exec.c: exec_insns) calls only a block's first handler and each
- * handler has its own indirect jump to the next. blk_end is NULL outside a block, so a handler
- * called on its own (the x87/SSE self-tests) runs just its instruction. */
+ * handler has its own indirect jump to the next. The instruction after a block's last one is an
+ * end marker (cpu_insn_end_marker) whose handler returns to the loop, so nothing is compared
+ * per instruction. Code that runs a lone decoded instruction puts a marker after it. */
+void cpu_insn_end_marker(struct insn *i);
 static ALWAYS_INLINE void cpu_next_insn(struct cpu *c, const struct insn *i)
 {
     const struct insn *n = i + 1;
-    if (n >= c->blk_end) return;
     c->cur = n;
     c->gpr[16] += n->len; /* RIP: the next instruction's address during its handler */
     n->fn(c, n);

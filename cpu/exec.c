@@ -69,6 +69,17 @@ static void log_block(struct cpu *c, uint64_t lin, const uint8_t *code, const st
     }
 }
 
+/* The end marker's handler (cpu_priv.h: cpu_next_insn): back to the run loop, with cur on the
+ * block's last instruction. */
+static void op_block_end(struct cpu *c, const struct insn *i) { c->cur = i - 1; }
+
+void cpu_insn_end_marker(struct insn *i)
+{
+    memset(i, 0, sizeof *i);
+    i->fn = op_block_end;
+    i->op = OP_INVALID;
+}
+
 /* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). */
 static const struct block *lookup_block(struct cpu *c, struct block *tmp)
 {
@@ -83,6 +94,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         tmp->stamp_ptr = &m->stamp[0];
         tmp->stamp = m->stamp[0];
         decode_slow(c, lin, &tmp->insn[0]);
+        cpu_insn_end_marker(&tmp->insn[1]);
         return tmp;
     }
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
@@ -113,6 +125,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             tmp->stamp_ptr = &m->stamp[hp];
             tmp->stamp = m->stamp[hp];
             decode_slow(c, lin, &tmp->insn[0]);
+            cpu_insn_end_marker(&tmp->insn[1]);
             return tmp;
         }
         if (st == DEC_OK) cpu_specialize(i);
@@ -123,6 +136,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         if ((op_info[i->op].attr & A_STR) && (i->pfx & (PFX_REP | PFX_REPNE))) break;
     }
     b->n = (uint16_t)n;
+    cpu_insn_end_marker(&b->insn[n]);
     b->gpa = gpa;
     b->ctx = c->ctx;
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
@@ -133,7 +147,8 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     return b;
 }
 
-/* Executes the instructions [b->insn, end) of block b, or up to a taken conditional branch. */
+/* Executes the count instructions of block b (its end marker follows them), or up to a taken
+ * conditional branch. */
 static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
 {
     const struct insn *i = b->insn;
@@ -154,13 +169,22 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_end = NULL;
 }
 
-/* Executes up to max instructions of the block at RIP. */
-static void run_block(struct cpu *c, unsigned max)
+/* Executes one instruction: the first of the block at RIP, run from a copy that ends after it. */
+static void run_one(struct cpu *c)
 {
     struct block tmp;
     c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
     const struct block *b = lookup_block(c, &tmp);
-    exec_insns(c, b, b->n < max ? b->n : max);
+    if (b->n > 1) {
+        tmp.n = 1;
+        tmp.hpage = b->hpage;
+        tmp.stamp_ptr = b->stamp_ptr;
+        tmp.stamp = b->stamp;
+        tmp.insn[0] = b->insn[0];
+        cpu_insn_end_marker(&tmp.insn[1]);
+        b = &tmp;
+    }
+    exec_insns(c, b, 1);
 }
 
 /* The successor of prev reached at the current RIP, if chained and still valid. */
@@ -328,7 +352,7 @@ static void step_one(struct cpu *c)
         }
     }
     c->dbp_hit = 0;
-    run_block(c, 1);
+    run_one(c);
     if (rf) c->rflags &= ~FL_RF; /* RF is cleared once an instruction completes */
     uint32_t hits = c->dbp_hit;
     c->dbp_hit = 0;
@@ -372,7 +396,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             if (c->pending & PEND_INHIBIT) {
                 c->pending &= ~PEND_INHIBIT;
                 if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
-                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_block(c, 1);
+                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_one(c);
                 continue;
             }
             if (take_interrupt(c)) continue;

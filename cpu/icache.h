@@ -32,7 +32,7 @@ struct block {
         uint32_t gen;
     } link[BLOCK_LINKS];
     uint32_t link_next;
-    struct insn insn[BLOCK_MAX];
+    struct insn insn[BLOCK_MAX + 1]; /* insn[n] is the end marker (cpu_insn_end_marker) */
 };
 
 struct icache {
