@@ -174,7 +174,11 @@ struct cpu {
     uint32_t pending;
     uint32_t ctx; /* decode context flags (CTX_*), the decoded-instruction cache's mode key */
     uint64_t lin_mask; /* 0xffffffff outside 64-bit mode */
-    uint64_t insn_rip; /* start of the current instruction, for fault rollback */
+    /* Start of the current instruction, for fault rollback: read it with cpu_insn_rip(). Inside
+     * a block it is derived from blk_rip and the lengths before cur (nothing is stored per
+     * instruction); between blocks it is insn_rip, which the loop sets at event boundaries. */
+    uint64_t insn_rip;
+    uint64_t blk_rip;            /* RIP of the running block's first instruction */
     const struct insn *cur;      /* instruction being executed */
     const struct insn *blk_first; /* first instruction of the running block (icount accounting) */
     const struct insn *blk_end;   /* one past the last instruction that will run */
@@ -184,12 +188,14 @@ struct cpu {
     uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
     uint8_t mode64;   /* CS.L in long mode */
     uint8_t halted;
+    struct tlb_entry (*tlb_cls)[TLB_SIZE]; /* tlb.e[tlb_user]: the current class's arrays */
     struct seg seg[6];
     struct memmap *mem;
     struct bus *bus;
     uint64_t icount; /* retired instructions */
     uint64_t run_end; /* cpu_run returns when icount reaches this */
     uint64_t idle_ns; /* guest time spent halted (HLT skips to the next timer deadline) */
+    uint64_t pause_ns; /* guest time charged to PAUSE beyond its 1 ns (cpu/ops/system.c) */
     struct tlb tlb;
 
     /* ---- cold ---- */
@@ -242,9 +248,11 @@ void cpu_destroy(struct cpu *c);
 void cpu_reset(struct cpu *c);
 /* Runs until budget more instructions retire or a stop condition; returns why. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
+/* Guest time of one PAUSE in ns (cpu/ops/system.c explains the value). */
+#define PAUSE_NS 140u
 /* Guest time in nanoseconds: one retired instruction is one nanosecond, plus the time skipped
- * while halted. Deterministic; the board's virtual clock reads it. */
-static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns; }
+ * while halted and the extra time of PAUSE. Deterministic; the board's virtual clock reads it. */
+static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns + c->pause_ns; }
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
 /* For a halted CPU (cpu_run returned CPU_STOP_HALT): returns whether an interrupt request can

@@ -13,27 +13,58 @@
 #define RIP(c) ((c)->gpr[REG_RIP])
 
 /* Declares a handler: void op_NAME(struct cpu *c, const struct insn *i) */
-#define HANDLER(name) void op_##name(struct cpu *c, const struct insn *i)
+#define HANDLER_PROTO(name) void op_##name(struct cpu *c, const struct insn *i)
+
+/* Threaded dispatch: every handler ends by running the next instruction of its block, as a tail
+ * call, so the run loop (cpu/exec.c: exec_insns) calls only a block's first handler and each
+ * handler has its own indirect jump to the next. The instruction after a block's last one is an
+ * end marker (cpu_insn_end_marker) whose handler returns to the loop, so nothing is compared
+ * per instruction. Code that runs a lone decoded instruction puts a marker after it. */
+void cpu_insn_end_marker(struct insn *i);
+static ALWAYS_INLINE void cpu_next_insn(struct cpu *c, const struct insn *i)
+{
+    const struct insn *n = i + 1;
+    c->cur = n;
+    c->gpr[16] += n->len; /* RIP: the next instruction's address during its handler */
+    n->fn(c, n);
+}
+
+/* Defines a handler: HANDLER(name) { body } defines op_name, which runs the body and then the
+ * block's next instruction (cpu_next_insn). A body may return early; a raise leaves the block. */
+#define HANDLER_DEF(linkage, name)                                                                 \
+    static ALWAYS_INLINE void body_##name(struct cpu *c, const struct insn *i);                    \
+    linkage void op_##name(struct cpu *c, const struct insn *i)                                    \
+    {                                                                                              \
+        body_##name(c, i);                                                                         \
+        cpu_next_insn(c, i);                                                                       \
+    }                                                                                              \
+    static ALWAYS_INLINE void body_##name(struct cpu *c, const struct insn *i)
+#define HANDLER(name) HANDLER_DEF(, name)
+#define STATIC_HANDLER(name) HANDLER_DEF(static, name)
 
 /* All handler prototypes, generated from the catalogue. */
 #define OP(ID, MNEM, MAP, OPC, PFX, EXT, FORM, IMM, ATTR, FEAT, ICPT, FN_M, FN_R)                  \
-    HANDLER(FN_M);                                                                                 \
-    HANDLER(FN_R);
+    HANDLER_PROTO(FN_M);                                                                           \
+    HANDLER_PROTO(FN_R);
 #include "cpu/decode/opcodes.def"
 #undef OP
-HANDLER(nm);
-HANDLER(gp0);
+HANDLER_PROTO(nm);
+HANDLER_PROTO(gp0);
 /* Ends the running block before this instruction (self-modifying code); it is decoded afresh. */
-HANDLER(leave_block);
+HANDLER_PROTO(leave_block);
 
-/* Operand-size specialised handlers: {op, osz, memory form, handler}, zero-terminated lists
- * defined next to the generic handlers and installed at decode time by cpu_specialize(). */
+/* Operand-size specialised handlers: {op, osz, form, handler}, zero-terminated lists defined
+ * next to the generic handlers and installed at decode time by cpu_specialize(). form is
+ * SPEC_REG or SPEC_MEM (the ModRM form), or SPEC_FLAT_REG / SPEC_FLAT_MEM for a 64-bit flat
+ * handler (FLAT_HANDLER below), installed when the address size is 64 bits and, for a memory
+ * operand, the segment is ES, CS, SS or DS. */
+enum { SPEC_REG, SPEC_MEM, SPEC_FLAT_REG, SPEC_FLAT_MEM, SPEC_FORMS };
 struct spec_entry {
     uint16_t op;
     uint8_t osz, mem;
     insn_fn fn;
 };
-extern const struct spec_entry alu_specs[], data_specs[], shift_specs[];
+extern const struct spec_entry alu_specs[], data_specs[], shift_specs[], stack_specs[];
 /* Replaces i->fn by a specialised handler when one exists for its form. Never raises. */
 void cpu_specialize(struct insn *i);
 
@@ -66,6 +97,26 @@ static inline bool cpu_long_mode(const struct cpu *c) { return (c->efer & EFER_L
 static inline bool cpu_pmode(const struct cpu *c) { return (c->cr0 & CR0_PE) != 0; }
 static inline bool cpu_v86(const struct cpu *c) { return (c->rflags & FL_VM) != 0; }
 static inline unsigned cpu_iopl(const struct cpu *c) { return (c->rflags >> 12) & 3; }
+
+/* RIP of the instruction being executed (see struct cpu: insn_rip). Never raises. */
+static inline uint64_t cpu_insn_rip(const struct cpu *c)
+{
+    if (!c->blk_first) return c->insn_rip;
+    uint64_t rip = c->blk_rip;
+    for (const struct insn *k = c->blk_first; k < c->cur; k++) rip += k->len;
+    return rip;
+}
+/* Makes rip the current instruction's RIP for faults raised from here on (a task switch reports
+ * later faults at the new task's EIP). Never raises. */
+static inline void cpu_set_insn_rip(struct cpu *c, uint64_t rip)
+{
+    if (!c->blk_first) {
+        c->insn_rip = rip;
+        return;
+    }
+    for (const struct insn *k = c->blk_first; k < c->cur; k++) rip -= k->len;
+    c->blk_rip = rip;
+}
 
 /* ---- registers ---- */
 static inline uint64_t sz_mask(unsigned szlog)
@@ -131,20 +182,53 @@ static inline uint64_t seg_lin(struct cpu *c, unsigned s, uint64_t off, unsigned
         cpu_seg_fault(c, s, off);
     return (sg->eff_base + off) & 0xffffffffull;
 }
+/* seg_lin for accesses that go through the TLB: in 64-bit mode the canonical check is left to
+ * the TLB-miss path (seg_access_miss): TLB tags are canonical page addresses, so a non-canonical
+ * address never hits. Outside 64-bit mode the same checks as seg_lin. May raise. */
+static ALWAYS_INLINE uint64_t seg_lin_tlb(struct cpu *c, unsigned s, uint64_t off, unsigned size,
+                                          unsigned need)
+{
+    if (likely(c->mode64)) return c->seg[s].eff_base + off;
+    return seg_lin(c, s, off, size, need);
+}
 
 /* ---- memory (mmu/access.c slow paths) ---- */
+/* Loads/stores 2^sz bytes at a host address (sz a constant in the callers). */
+static ALWAYS_INLINE uint64_t host_ld(const void *h, unsigned sz)
+{
+    switch (sz) {
+    case 0: { uint8_t v; memcpy(&v, h, 1); return v; }
+    case 1: { uint16_t v; memcpy(&v, h, 2); return v; }
+    case 2: { uint32_t v; memcpy(&v, h, 4); return v; }
+    default: { uint64_t v; memcpy(&v, h, 8); return v; }
+    }
+}
+static ALWAYS_INLINE void host_st(void *h, unsigned sz, uint64_t v)
+{
+    switch (sz) {
+    case 0: { uint8_t t = (uint8_t)v; memcpy(h, &t, 1); break; }
+    case 1: { uint16_t t = (uint16_t)v; memcpy(h, &t, 2); break; }
+    case 2: { uint32_t t = (uint32_t)v; memcpy(h, &t, 4); break; }
+    default: memcpy(h, &v, 8); break;
+    }
+}
 uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc);
 void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
 /* Reads guest-physical memory: through EPT in a VMX guest that uses it (an EPT violation is a
  * VM exit), else physical memory. May raise (VM exit). */
 uint64_t cpu_read_gpa(struct cpu *c, uint64_t gpa, unsigned size);
+/* The TLB-miss side of rd/wr/rmw_rd (cpu_priv.h): the 64-bit canonical check of seg_lin_tlb
+ * (#SS(0) through SS, else #GP(0); SDM Vol.3A 3.3.7.1), then mmu_read_slow / mmu_write_slow.
+ * May raise. */
+uint64_t seg_read_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, unsigned acc);
+void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint64_t val, unsigned acc);
 /* Translates for an access without performing it; returns the physical address. May raise #PF. */
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc);
 
 static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned type, uint64_t lin,
                                                         unsigned size)
 {
-    const struct tlb_entry *e = &c->tlb.e[c->tlb_user][type][(lin >> 12) & TLB_MASK];
+    const struct tlb_entry *e = &c->tlb_cls[type][(lin >> 12) & TLB_MASK];
     return e->tag == (lin & (~0xfffull | (size - 1))) ? e : NULL;
 }
 
@@ -170,25 +254,38 @@ static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned 
     }                                                                                              \
     static ALWAYS_INLINE uint##bits##_t rd##bits(struct cpu *c, unsigned s, uint64_t off)          \
     {                                                                                              \
-        return lin_rd##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_R));                            \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_R);                                 \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_R, lin, bits / 8);                           \
+        uint##bits##_t v;                                                                          \
+        if (likely(e)) {                                                                           \
+            memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
+            return v;                                                                              \
+        }                                                                                          \
+        return (uint##bits##_t)seg_read_miss(c, s, lin, bits / 8, c->tlb_user ? ACC_USER : 0);     \
     }                                                                                              \
     static ALWAYS_INLINE void wr##bits(struct cpu *c, unsigned s, uint64_t off, uint##bits##_t v)  \
     {                                                                                              \
-        lin_wr##bits(c, seg_lin(c, s, off, bits / 8, SEG_OK_W), v);                                \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_W);                                 \
+        const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
+        if (likely(e)) {                                                                           \
+            memcpy((void *)(e->addend + (uintptr_t)lin), &v, sizeof v);                            \
+            return;                                                                                \
+        }                                                                                          \
+        seg_write_miss(c, s, lin, bits / 8, v, ACC_WRITE | (c->tlb_user ? ACC_USER : 0));          \
     }
 /* Read half of a read-modify-write: translated as a write, so a fault reports W=1 and the
  * segment must be writable, as for the instruction's write (SDM Vol.3A 4.7). */
 #define DEFINE_RMW_READ(bits)                                                                      \
     static ALWAYS_INLINE uint##bits##_t rmw_rd##bits(struct cpu *c, unsigned s, uint64_t off)      \
     {                                                                                              \
-        uint64_t lin = seg_lin(c, s, off, bits / 8, SEG_OK_R | SEG_OK_W);                          \
+        uint64_t lin = seg_lin_tlb(c, s, off, bits / 8, SEG_OK_R | SEG_OK_W);                      \
         const struct tlb_entry *e = tlb_lookup(c, TLB_W, lin, bits / 8);                           \
         uint##bits##_t v;                                                                          \
         if (likely(e)) {                                                                           \
             memcpy(&v, (const void *)(e->addend + (uintptr_t)lin), sizeof v);                      \
             return v;                                                                              \
         }                                                                                          \
-        return (uint##bits##_t)mmu_read_slow(c, lin, bits / 8, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)); \
+        return (uint##bits##_t)seg_read_miss(c, s, lin, bits / 8, ACC_WRITE | (c->tlb_user ? ACC_USER : 0)); \
     }
 DEFINE_LIN_ACCESS(8)
 DEFINE_LIN_ACCESS(16)
@@ -200,6 +297,37 @@ DEFINE_RMW_READ(16)
 DEFINE_RMW_READ(32)
 DEFINE_RMW_READ(64)
 #undef DEFINE_RMW_READ
+
+/* ---- 64-bit flat fast paths ----
+ * An instruction with a 64-bit address size runs in 64-bit mode, where ES, CS, SS and DS have
+ * base 0 and no limit or attribute checks (SDM Vol.3A 3.2.4, 5.3.1): its effective address is its
+ * linear address. For such instructions cpu_specialize installs flat handlers (SPEC_FLAT), which
+ * try their accesses through the TLB only. A TLB miss (page not yet translated, non-canonical
+ * address, MMIO, a write to a code page, a misaligned access, a data breakpoint's page) makes the
+ * flat body give up before it changes any state, and the form's general handler executes the
+ * instruction with the slow paths and their faults. The fast path thus calls nothing. */
+static ALWAYS_INLINE uint64_t flat_ea(const struct cpu *c, const struct insn *i)
+{
+    return c->gpr[i->base] + (c->gpr[i->index] << i->scale) + (uint64_t)(int64_t)i->disp;
+}
+/* Host address of a 2^sz-byte access at lin present in TLB array type, or NULL. */
+static ALWAYS_INLINE uint8_t *flat_host(struct cpu *c, unsigned type, uint64_t lin, unsigned sz)
+{
+    const struct tlb_entry *e = tlb_lookup(c, type, lin, 1u << sz);
+    return e ? (uint8_t *)(e->addend + (uintptr_t)lin) : NULL;
+}
+/* FLAT_HANDLER(name, general) { body returning false to give up } defines static op_name. */
+#define FLAT_HANDLER(name, general)                                                                \
+    static ALWAYS_INLINE bool flat_##name(struct cpu *c, const struct insn *i);                    \
+    static void op_##name(struct cpu *c, const struct insn *i)                                     \
+    {                                                                                              \
+        if (unlikely(!flat_##name(c, i))) {                                                        \
+            op_##general(c, i);                                                                    \
+            return;                                                                                \
+        }                                                                                          \
+        cpu_next_insn(c, i);                                                                       \
+    }                                                                                              \
+    static ALWAYS_INLINE bool flat_##name(struct cpu *c, const struct insn *i)
 
 /* Sized by szlog (0..3). May raise. */
 static inline uint64_t rdv(struct cpu *c, unsigned s, uint64_t off, unsigned szlog)

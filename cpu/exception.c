@@ -40,7 +40,7 @@ NORETURN void cpu_raise_pf(struct cpu *c, uint64_t lin, uint32_t err)
 {
     c->cr2_prev = c->cr2;
     c->cr2 = lin; /* SDM Vol.3A 4.7: CR2 receives the faulting linear address */
-    LOG(LOG_MMU, "#PF lin=%llx err=%x at %llx\n", (unsigned long long)lin, err, (unsigned long long)c->insn_rip);
+    LOG(LOG_MMU, "#PF lin=%llx err=%x at %llx\n", (unsigned long long)lin, err, (unsigned long long)cpu_insn_rip(c));
     cpu_raise(c, EXC_PF, err);
 }
 

@@ -70,6 +70,17 @@ static void log_block(struct cpu *c, uint64_t lin, const uint8_t *code, const st
     }
 }
 
+/* The end marker's handler (cpu_priv.h: cpu_next_insn): back to the run loop, with cur on the
+ * block's last instruction. */
+static void op_block_end(struct cpu *c, const struct insn *i) { c->cur = i - 1; }
+
+void cpu_insn_end_marker(struct insn *i)
+{
+    memset(i, 0, sizeof *i);
+    i->fn = op_block_end;
+    i->op = OP_INVALID;
+}
+
 /* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). */
 static const struct block *lookup_block(struct cpu *c, struct block *tmp)
 {
@@ -84,6 +95,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         tmp->stamp_ptr = &m->stamp[0];
         tmp->stamp = m->stamp[0];
         decode_slow(c, lin, &tmp->insn[0]);
+        cpu_insn_end_marker(&tmp->insn[1]);
         return tmp;
     }
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
@@ -115,6 +127,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             tmp->stamp_ptr = &m->stamp[hp];
             tmp->stamp = m->stamp[hp];
             decode_slow(c, lin, &tmp->insn[0]);
+            cpu_insn_end_marker(&tmp->insn[1]);
             return tmp;
         }
         if (st == DEC_OK) cpu_specialize(i);
@@ -125,6 +138,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         if ((op_info[i->op].attr & A_STR) && (i->pfx & (PFX_REP | PFX_REPNE))) break;
     }
     b->n = (uint16_t)n;
+    cpu_insn_end_marker(&b->insn[n]);
     b->gpa = gpa;
     b->ctx = c->ctx;
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
@@ -135,49 +149,69 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     return b;
 }
 
-/* Executes the instructions [b->insn, end) of block b. */
+/* Executes the count instructions of block b (its end marker follows them), or up to a taken
+ * conditional branch. */
 static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
 {
     const struct insn *i = b->insn;
     const struct insn *end = b->insn + count;
     c->blk_first = i;
     c->blk_end = end;
+    c->blk_rip = RIP(c);
     c->blk_stamp = b->stamp_ptr;
     c->blk_stamp_val = b->stamp;
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
      * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
      * short through op_leave_block. */
-    do {
-        c->cur = i;
-        c->insn_rip = RIP(c);
-        RIP(c) += i->len;
-        i->fn(c, i);
-        i++;
-    } while (i < end);
-    c->icount += (uint64_t)(i - b->insn);
+    c->cur = i;
+    RIP(c) += i->len;
+    i->fn(c, i); /* runs the block: each handler calls the next (cpu_next_insn) */
+    c->icount += (uint64_t)(c->cur - i) + 1; /* a taken Jcc (A_CBR) may stop it early */
     c->blk_first = NULL;
+    c->blk_end = NULL;
 }
 
-/* Executes up to max instructions of the block at RIP. */
-static void run_block(struct cpu *c, unsigned max)
+/* Executes one instruction: the first of the block at RIP, run from a copy that ends after it. */
+static void run_one(struct cpu *c)
 {
     struct block tmp;
     c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
     const struct block *b = lookup_block(c, &tmp);
-    exec_insns(c, b, b->n < max ? b->n : max);
+    if (b->n > 1) {
+        tmp.n = 1;
+        tmp.hpage = b->hpage;
+        tmp.stamp_ptr = b->stamp_ptr;
+        tmp.stamp = b->stamp;
+        tmp.insn[0] = b->insn[0];
+        cpu_insn_end_marker(&tmp.insn[1]);
+        b = &tmp;
+    }
+    exec_insns(c, b, 1);
 }
 
 /* The successor of prev reached at the current RIP, if chained and still valid. */
 static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct block *prev)
 {
     uint64_t rip = RIP(c);
-    for (unsigned k = 0; k < 2; k++) {
-        const struct block *n = prev->link[k];
-        if (n && prev->link_rip[k] == rip && prev->link_epoch[k] == c->tlb.epoch &&
-            prev->link_gen[k] == n->gen && n->stamp == *n->stamp_ptr)
-            return n;
+    for (unsigned k = 0; k < BLOCK_LINKS; k++) {
+        const struct block_link *l = &prev->link[k];
+        if (l->rip != rip || !l->to) continue;
+        const struct block *n = l->to;
+        if (l->epoch == c->tlb.epoch && l->gen == n->gen && n->stamp == *n->stamp_ptr) return n;
+        return NULL;
     }
     return NULL;
+}
+
+/* Records b as the successor of prev at rip: in the slot already used for rip, else a free one,
+ * else the next in turn. */
+static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch)
+{
+    unsigned k;
+    for (k = 0; k < BLOCK_LINKS; k++)
+        if (!prev->link[k].to || prev->link[k].rip == rip) break;
+    if (k == BLOCK_LINKS) k = prev->link_next++ % BLOCK_LINKS;
+    prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen};
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
@@ -194,11 +228,7 @@ static void run_blocks(struct cpu *c)
             uint64_t rip = RIP(c), epoch = c->tlb.epoch;
             b = lookup_block(c, &tmp);
             if (prev && b != &tmp) {
-                unsigned k = prev->link[0] && prev->link_rip[0] != rip ? 1 : 0;
-                prev->link[k] = (struct block *)b;
-                prev->link_rip[k] = rip;
-                prev->link_gen[k] = b->gen;
-                prev->link_epoch[k] = epoch;
+                link_block(prev, b, rip, epoch);
             }
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)
@@ -217,17 +247,18 @@ static void run_blocks(struct cpu *c)
  * retired, rolls RIP back and delivers the fault. */
 HANDLER(leave_block)
 {
-    RIP(c) = c->insn_rip;
+    (void)i;
+    RIP(c) = cpu_insn_rip(c);
     longjmp(c->jb, 2);
 }
 
 static void fault_landing(struct cpu *c)
 {
+    RIP(c) = c->insn_rip = cpu_insn_rip(c);
     if (c->blk_first) {
         c->icount += (uint64_t)(c->cur - c->blk_first);
         c->blk_first = NULL;
     }
-    RIP(c) = c->insn_rip;
     cpu_handle_fault(c);
 }
 
@@ -328,7 +359,7 @@ static void step_one(struct cpu *c)
         }
     }
     c->dbp_hit = 0;
-    run_block(c, 1);
+    run_one(c);
     if (rf) c->rflags &= ~FL_RF; /* RF is cleared once an instruction completes */
     uint32_t hits = c->dbp_hit;
     c->dbp_hit = 0;
@@ -383,9 +414,10 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
     } else if (jr == 3) {
         /* an instruction caused a VM exit instead of executing (vmx_exit_insn) */
+        uint64_t rip = cpu_insn_rip(c);
         if (c->blk_first) c->icount += (uint64_t)(c->cur - c->blk_first);
         c->blk_first = NULL;
-        RIP(c) = c->insn_rip;
+        RIP(c) = c->insn_rip = rip;
         vmx_do_exit(c, c->vmx->exit_reason, c->vmx->exit_qual);
         if (c->shutdown) return CPU_STOP_SHUTDOWN;
     } else if (jr) {
@@ -412,7 +444,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 /* in_shadow: a VM exit by this instruction saves the blocking (SDM Vol.3C
                  * 24.4.2); the landing code above clears it when the instruction longjmps */
                 c->in_shadow = true;
-                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_block(c, 1);
+                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_one(c);
                 c->in_shadow = false;
                 continue;
             }
@@ -444,7 +476,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             /* monitor trap flag: one instruction, then the MTF exit (SDM Vol.3C 25.5.2); an
              * instruction that exits by itself clears the pending MTF exit */
             c->vmx->mtf_pending = true;
-            run_block(c, 1);
+            run_one(c);
             continue;
         }
         run_blocks(c);

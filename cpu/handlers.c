@@ -7,8 +7,8 @@
 #include "cpu/cpu_priv.h"
 
 #define OP(ID, MNEM, MAP, OPC, PFX, EXT, FORM, IMM, ATTR, FEAT, ICPT, FN_M, FN_R)                  \
-    extern HANDLER(FN_M) __attribute__((weak));                                                    \
-    extern HANDLER(FN_R) __attribute__((weak));
+    extern HANDLER_PROTO(FN_M) __attribute__((weak));                                              \
+    extern HANDLER_PROTO(FN_R) __attribute__((weak));
 #include "cpu/decode/opcodes.def"
 #undef OP
 
@@ -22,25 +22,28 @@ static const struct op_handlers weak_table[OP_COUNT] = {
 static void op_unimplemented(struct cpu *c, const struct insn *i)
 {
     LOG(LOG_UNIMP, "unimplemented: %s (op %u) at %llx\n", op_name(i->op), i->op,
-        (unsigned long long)c->insn_rip);
+        (unsigned long long)cpu_insn_rip(c));
     raise_ud(c);
 }
 
 static struct op_handlers table[OP_COUNT];
-static insn_fn spec[OP_COUNT][4][2];
+static insn_fn spec[OP_COUNT][4][SPEC_FORMS];
 
 void cpu_specialize(struct insn *i)
 {
     if (i->op >= OP_COUNT) return;
     bool mem = (i->pfx & PFX_MEM) != 0;
-    insn_fn f = spec[i->op][i->osz & 3][mem];
+    insn_fn f = NULL;
+    if (i->asz == 3 && (!mem || i->seg <= SEG_DS))
+        f = spec[i->op][i->osz & 3][mem ? SPEC_FLAT_MEM : SPEC_FLAT_REG];
+    if (!f) f = spec[i->op][i->osz & 3][mem];
     /* only replace the plain handler, never a raising stub chosen by the mode gates */
     if (f && i->fn == (mem ? table[i->op].m : table[i->op].r)) i->fn = f;
 }
 
 __attribute__((constructor)) static void handlers_init(void)
 {
-    static const struct spec_entry *const lists[] = {alu_specs, data_specs, shift_specs};
+    static const struct spec_entry *const lists[] = {alu_specs, data_specs, shift_specs, stack_specs};
     for (unsigned l = 0; l < ARRAY_SIZE(lists); l++)
         for (const struct spec_entry *e = lists[l]; e->fn; e++) spec[e->op][e->osz][e->mem] = e->fn;
     for (unsigned k = 0; k < OP_COUNT; k++) {

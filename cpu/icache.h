@@ -9,6 +9,7 @@
 #include "cpu/decode/insn.h"
 
 #define BLOCK_MAX 32
+#define BLOCK_LINKS 4
 #define ICACHE_BITS 13
 
 struct block {
@@ -20,14 +21,18 @@ struct block {
     uint16_t n;
     uint16_t valid;
     uint32_t gen; /* bumped whenever the slot is rebuilt: invalidates links to it */
-    /* Chaining: up to two successor blocks, each valid while the RIP matches, the TLB epoch is
-     * unchanged (no flush, mode or CPL change since), the target slot was not rebuilt and its
-     * page was not written. */
-    struct block *link[2];
-    uint64_t link_rip[2];
-    uint64_t link_epoch[2];
-    uint32_t link_gen[2];
-    struct insn insn[BLOCK_MAX];
+    /* Chaining: up to BLOCK_LINKS successor blocks (a block can leave at each taken conditional
+     * branch and at its end), each valid while the RIP matches, the TLB epoch is unchanged (no
+     * flush, mode or CPL change since), the target slot was not rebuilt and its page was not
+     * written. A new successor takes a free slot, else the slots in turn (link_next). */
+    struct block_link {
+        struct block *to;
+        uint64_t rip;
+        uint64_t epoch;
+        uint32_t gen;
+    } link[BLOCK_LINKS];
+    uint32_t link_next;
+    struct insn insn[BLOCK_MAX + 1]; /* insn[n] is the end marker (cpu_insn_end_marker) */
 };
 
 struct icache {

@@ -7,7 +7,7 @@
 
 void cpu_tlb_flush(struct cpu *c, bool global)
 {
-    LOG(LOG_MMU, "TLB flush (%s) at %llx\n", global ? "all" : "non-global", (unsigned long long)c->insn_rip);
+    LOG(LOG_MMU, "TLB flush (%s) at %llx\n", global ? "all" : "non-global", (unsigned long long)cpu_insn_rip(c));
     if (global)
         tlb_flush_all(&c->tlb);
     else

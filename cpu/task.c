@@ -4,7 +4,7 @@
  * Order: all reads of the new TSS happen first, then the old task's state is saved, busy bits and
  * the back link are written, and only then is the new state committed. Faults detected while
  * loading the new task's segments (after the commit point) are raised in the context of the new
- * task, so insn_rip is moved to the new EIP before them.
+ * task, so the instruction's fault RIP is moved to the new EIP before them.
  *
  * 32-bit TSS (offsets):  0 link  1C CR3  20 EIP  24 EFLAGS  28..44 EAX..EDI  48..5C ES CS SS DS FS GS
  *                        60 LDT  64 T (bit 0)  66 I/O map base
@@ -167,7 +167,7 @@ void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason 
         for (unsigned r = 0; r < 8; r++) set_reg(c, r, 1, t.gpr[r]);
     }
     RIP(c) = t.eip;
-    c->insn_rip = RIP(c);
+    cpu_set_insn_rip(c, RIP(c));
     /* selectors first, with unusable caches, so a fault below reports the new task's values */
     for (unsigned s = 0; s < 6; s++) {
         if (s == SEG_CS) continue;

@@ -26,6 +26,7 @@ static const struct {
     {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
     {"vmx", LOG_VMX, "every VMX entry and exit, with the exit reason and qualification decoded"},
     {"vmcs", LOG_VMCS, "the current VMCS, fields named and controls decoded, at every VM-entry failure and at the end of the run"},
+    {"profile", LOG_PROFILE, "histogram of guest RIPs (one sample per 4096 instructions) at exit"},
 };
 
 void log_set_file(const char *path)

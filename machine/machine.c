@@ -34,6 +34,7 @@
 #include "devices/vga.h"
 #include "emu/log.h"
 #include "machine/clock.h"
+#include "machine/profile.h"
 #include "mmu/memmap.h"
 
 #define BELOW_4G_LIMIT 0xc0000000ull /* RAM above this goes above 4 GiB (PCI hole) */
@@ -56,6 +57,7 @@ struct machine {
     struct debugexit dexit;
     FILE *con_file;
     struct clock clk; /* virtual time: cpu_vtime() of the (single) CPU */
+    struct profile *prof; /* -d profile, else NULL */
 
     /* the QEMU "pc" shape: ISA devices, i440FX/PIIX3/PIIX4, fw_cfg with ACPI tables */
     struct pic pic;
@@ -686,6 +688,7 @@ void machine_destroy(struct machine *m)
         chardev_close(m->serial);
     }
     fwcfg_destroy(&m->fw);
+    profile_destroy(m->prof);
     if (m->ide_ready) ide_destroy(&m->ide);
     cpu_destroy(m->cpu);
     if (m->con_file && m->con_file != stdout) fclose(m->con_file);
@@ -707,6 +710,11 @@ int machine_run(struct machine *m)
     int status = 0;
     /* Host time is measured only for the -d stats report; it never reaches the guest. */
     double t0 = now_seconds();
+    uint64_t next_sample = UINT64_MAX;
+    if (log_mask & LOG_PROFILE) {
+        if (!m->prof) m->prof = profile_create();
+        if (m->prof) next_sample = c->icount + PROFILE_PERIOD;
+    }
     for (;;) {
         clock_run_timers(&m->clk);
         /* run to the next timer deadline (virtual time), at most 4 M instructions at a time */
@@ -726,7 +734,13 @@ int machine_run(struct machine *m)
         /* with a front end, return to it every slice of guest time (a fixed amount of guest time,
          * so the slicing itself is deterministic) */
         if (m->ui.poll && m->ui.slice_ns && budget > m->ui.slice_ns) budget = m->ui.slice_ns;
+        if (next_sample != UINT64_MAX && next_sample - c->icount < budget) budget = next_sample - c->icount;
         enum cpu_stop r = cpu_run(c, budget);
+        if (c->icount >= next_sample) {
+            /* -d profile: the linear RIP at the first block boundary after the sample point */
+            profile_add(m->prof, c->seg[SEG_CS].base + c->gpr[REG_RIP]);
+            next_sample = c->icount - c->icount % PROFILE_PERIOD + PROFILE_PERIOD;
+        }
         if (m->serial) chardev_poll(m->serial);
         if (m->ui.poll) m->ui.poll(m->ui.opaque);
         if (m->poweroff_requested) {
@@ -783,8 +797,11 @@ int machine_run(struct machine *m)
     if (log_mask & LOG_VMCS) cpu_dump_vmcs(c, log_file_handle());
     double t = now_seconds() - t0;
     if (m->cfg.stats || (log_mask & LOG_STATS))
-        fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS)\n",
-                (unsigned long long)c->icount, t, t > 0 ? c->icount / t / 1e6 : 0.0);
+        fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS); guest time %.3f s, "
+                "%.3f s of it halted, %.3f s in PAUSE\n",
+                (unsigned long long)c->icount, t, t > 0 ? c->icount / t / 1e6 : 0.0,
+                (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9);
+    if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;
 }

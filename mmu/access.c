@@ -189,6 +189,18 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     check_smc(c);
 }
 
+uint64_t seg_read_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, unsigned acc)
+{
+    if (c->mode64 && unlikely(!is_canonical(lin))) cpu_seg_fault(c, s, lin - c->seg[s].eff_base);
+    return mmu_read_slow(c, lin, size, acc);
+}
+
+void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint64_t val, unsigned acc)
+{
+    if (c->mode64 && unlikely(!is_canonical(lin))) cpu_seg_fault(c, s, lin - c->seg[s].eff_base);
+    mmu_write_slow(c, lin, size, val, acc);
+}
+
 void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
 {
     uint64_t lin = seg_lin(c, s, off, size, SEG_OK_W);
@@ -234,7 +246,7 @@ uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out);
 uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out)
 {
     unsigned acc = ACC_FETCH | (c->tlb_user ? ACC_USER : 0);
-    const struct tlb_entry *e = &c->tlb.e[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK];
+    const struct tlb_entry *e = &c->tlb_cls[TLB_X][(lin >> 12) & TLB_MASK];
     if (e->tag == (lin & ~0xfffull)) {
         *gpa_out = (c->tlb.info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
         return (uint8_t *)(e->addend + (uintptr_t)lin);

@@ -50,6 +50,7 @@ enum {
 #define A_MMX 0x0400   /* MMX: #UD if CR0.EM, #NM if CR0.TS */
 #define A_SSE 0x0800   /* SSE: #UD if CR0.EM or !CR4.OSFXSR, #NM if CR0.TS */
 #define A_NOREP 0x1000 /* an F2/F3 prefix makes the form invalid (empty table cell, SDM Vol.2 A.3) */
+#define A_CBR 0x2000   /* conditional branch: a decoded block goes on after it and stops if taken */
 
 /* CPUID features an instruction form may need; the CPU model provides a mask of (1 << FEAT_x). */
 enum feature {

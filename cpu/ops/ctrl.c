@@ -15,10 +15,17 @@ static uint64_t near_target(struct cpu *c, uint64_t target, unsigned osz)
     return target;
 }
 
+/* Jcc (A_CBR): a decoded block goes on after a conditional branch, so the handler runs the next
+ * instruction only when the branch is not taken; a taken branch ends the block here (the run
+ * loop counts the instructions up to c->cur). */
 #define JCC(cc, n)                                                                                 \
-    HANDLER(j##cc)                                                                                 \
+    void op_j##cc(struct cpu *c, const struct insn *i)                                             \
     {                                                                                              \
-        if (cpu_cond(c, n)) branch_near(c, RIP(c) + i->imm, i->osz);                               \
+        if (cpu_cond(c, n)) {                                                                      \
+            branch_near(c, RIP(c) + i->imm, i->osz);                                               \
+            return;                                                                                \
+        }                                                                                          \
+        cpu_next_insn(c, i);                                                                       \
     }
 CC16(JCC)
 #undef JCC

@@ -7,18 +7,18 @@ HANDLER(mov_EbGb_m) { wr8(c, i->seg, ea(c, i), get_r8(c, i->reg, i->pfx)); }
 HANDLER(mov_EbGb_r) { set_r8(c, i->rm, i->pfx, get_r8(c, i->reg, i->pfx)); }
 HANDLER(mov_EvGv_m) { wrv(c, i->seg, ea(c, i), i->osz, c->gpr[i->reg]); }
 HANDLER(mov_EvGv_r) { set_reg(c, i->rm, i->osz, c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_m64) { wr64(c, i->seg, ea(c, i), c->gpr[i->reg]); }
-static HANDLER(mov_EvGv_r32) { c->gpr[i->rm] = (uint32_t)c->gpr[i->reg]; }
-static HANDLER(mov_EvGv_r64) { c->gpr[i->rm] = c->gpr[i->reg]; }
+STATIC_HANDLER(mov_EvGv_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)c->gpr[i->reg]); }
+STATIC_HANDLER(mov_EvGv_m64) { wr64(c, i->seg, ea(c, i), c->gpr[i->reg]); }
+STATIC_HANDLER(mov_EvGv_r32) { c->gpr[i->rm] = (uint32_t)c->gpr[i->reg]; }
+STATIC_HANDLER(mov_EvGv_r64) { c->gpr[i->rm] = c->gpr[i->reg]; }
 HANDLER(mov_GbEb_m) { set_r8(c, i->reg, i->pfx, rd8(c, i->seg, ea(c, i))); }
 HANDLER(mov_GbEb_r) { set_r8(c, i->reg, i->pfx, get_r8(c, i->rm, i->pfx)); }
 HANDLER(mov_GvEv_m) { set_reg(c, i->reg, i->osz, rdv(c, i->seg, ea(c, i), i->osz)); }
 HANDLER(mov_GvEv_r) { set_reg(c, i->reg, i->osz, c->gpr[i->rm]); }
-static HANDLER(mov_GvEv_m32) { c->gpr[i->reg] = rd32(c, i->seg, ea(c, i)); }
-static HANDLER(mov_GvEv_m64) { c->gpr[i->reg] = rd64(c, i->seg, ea(c, i)); }
-static HANDLER(mov_GvEv_r32) { c->gpr[i->reg] = (uint32_t)c->gpr[i->rm]; }
-static HANDLER(mov_GvEv_r64) { c->gpr[i->reg] = c->gpr[i->rm]; }
+STATIC_HANDLER(mov_GvEv_m32) { c->gpr[i->reg] = rd32(c, i->seg, ea(c, i)); }
+STATIC_HANDLER(mov_GvEv_m64) { c->gpr[i->reg] = rd64(c, i->seg, ea(c, i)); }
+STATIC_HANDLER(mov_GvEv_r32) { c->gpr[i->reg] = (uint32_t)c->gpr[i->rm]; }
+STATIC_HANDLER(mov_GvEv_r64) { c->gpr[i->reg] = c->gpr[i->rm]; }
 HANDLER(mov_EbIb_m) { wr8(c, i->seg, ea(c, i), (uint8_t)i->imm); }
 HANDLER(mov_EbIb_r) { set_r8(c, i->rm, i->pfx, (uint8_t)i->imm); }
 HANDLER(mov_EvIz_m) { wrv(c, i->seg, ea(c, i), i->osz, i->imm); }
@@ -32,11 +32,11 @@ HANDLER(mov_rAXOv) { set_reg(c, 0, i->osz, rdv(c, i->seg, i->imm & sz_mask(i->as
 HANDLER(mov_ObAL) { wr8(c, i->seg, i->imm & sz_mask(i->asz), (uint8_t)c->gpr[0]); }
 HANDLER(mov_OvrAX) { wrv(c, i->seg, i->imm & sz_mask(i->asz), i->osz, c->gpr[0]); }
 
-static HANDLER(mov_RvIv32) { c->gpr[i->reg] = (uint32_t)i->imm; }
-static HANDLER(mov_RvIv64) { c->gpr[i->reg] = i->imm; }
-static HANDLER(mov_EvIz_r64) { c->gpr[i->rm] = i->imm; }
-static HANDLER(mov_EvIz_m64) { wr64(c, i->seg, ea(c, i), i->imm); }
-static HANDLER(mov_EvIz_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)i->imm); }
+STATIC_HANDLER(mov_RvIv32) { c->gpr[i->reg] = (uint32_t)i->imm; }
+STATIC_HANDLER(mov_RvIv64) { c->gpr[i->reg] = i->imm; }
+STATIC_HANDLER(mov_EvIz_r64) { c->gpr[i->rm] = i->imm; }
+STATIC_HANDLER(mov_EvIz_m64) { wr64(c, i->seg, ea(c, i), i->imm); }
+STATIC_HANDLER(mov_EvIz_m32) { wr32(c, i->seg, ea(c, i), (uint32_t)i->imm); }
 
 HANDLER(movzx_GvEb_m) { set_reg(c, i->reg, i->osz, rd8(c, i->seg, ea(c, i))); }
 HANDLER(movzx_GvEb_r) { set_reg(c, i->reg, i->osz, get_r8(c, i->rm, i->pfx)); }
@@ -64,8 +64,8 @@ HANDLER(movsxd_r)
 
 /* LEA: the offset, truncated/zero-extended to the operand size (SDM Vol.2 LEA table 3-54) */
 HANDLER(lea) { set_reg(c, i->reg, i->osz, ea(c, i)); }
-static HANDLER(lea32) { c->gpr[i->reg] = (uint32_t)ea(c, i); }
-static HANDLER(lea64) { c->gpr[i->reg] = ea(c, i); }
+STATIC_HANDLER(lea32) { c->gpr[i->reg] = (uint32_t)ea(c, i); }
+STATIC_HANDLER(lea64) { c->gpr[i->reg] = ea(c, i); }
 
 /* XCHG: 90 with no REX.B is NOP (no zero-extension in 64-bit mode) */
 HANDLER(xchg_rAX)
@@ -288,7 +288,73 @@ HANDLER(bound)
 CC16(CC_HANDLERS)
 #undef CC_HANDLERS
 
+/* ---- 64-bit flat forms (cpu_priv.h: FLAT_HANDLER); each gives up to the general handler ---- */
+#define FLAT_LOAD(name, general, sz, expr)                                                         \
+    FLAT_HANDLER(name, general)                                                                    \
+    {                                                                                              \
+        const uint8_t *h = flat_host(c, TLB_R, flat_ea(c, i), sz);                                 \
+        if (!h) return false;                                                                      \
+        uint64_t v = host_ld(h, sz);                                                               \
+        c->gpr[i->reg] = (expr);                                                                   \
+        return true;                                                                               \
+    }
+/* 32-bit destinations are zero-extended (SDM Vol.1 3.4.1.1) */
+FLAT_LOAD(mov_GvEv_f32, mov_GvEv_m, 2, v)
+FLAT_LOAD(mov_GvEv_f64, mov_GvEv_m, 3, v)
+FLAT_LOAD(movzx_GvEb_f, movzx_GvEb_m, 0, v)
+FLAT_LOAD(movzx_GvEw_f, movzx_GvEw_m, 1, v)
+FLAT_LOAD(movsx_GvEb_f32, movsx_GvEb_m, 0, (uint32_t)(int32_t)(int8_t)v)
+FLAT_LOAD(movsx_GvEb_f64, movsx_GvEb_m, 0, (uint64_t)(int64_t)(int8_t)v)
+FLAT_LOAD(movsx_GvEw_f32, movsx_GvEw_m, 1, (uint32_t)(int32_t)(int16_t)v)
+FLAT_LOAD(movsx_GvEw_f64, movsx_GvEw_m, 1, (uint64_t)(int64_t)(int16_t)v)
+FLAT_LOAD(movsxd_f64, movsxd_m, 2, (uint64_t)(int64_t)(int32_t)v)
+#undef FLAT_LOAD
+FLAT_HANDLER(mov_GbEb_f, mov_GbEb_m)
+{
+    const uint8_t *h = flat_host(c, TLB_R, flat_ea(c, i), 0);
+    if (!h) return false;
+    set_r8(c, i->reg, i->pfx, *h);
+    return true;
+}
+
+#define FLAT_STORE(name, general, sz, val)                                                         \
+    FLAT_HANDLER(name, general)                                                                    \
+    {                                                                                              \
+        uint8_t *h = flat_host(c, TLB_W, flat_ea(c, i), sz);                                       \
+        if (!h) return false;                                                                      \
+        host_st(h, sz, (val));                                                                     \
+        return true;                                                                               \
+    }
+FLAT_STORE(mov_EvGv_f16, mov_EvGv_m, 1, c->gpr[i->reg])
+FLAT_STORE(mov_EvGv_f32, mov_EvGv_m, 2, c->gpr[i->reg])
+FLAT_STORE(mov_EvGv_f64, mov_EvGv_m, 3, c->gpr[i->reg])
+FLAT_STORE(mov_EbGb_f, mov_EbGb_m, 0, get_r8(c, i->reg, i->pfx))
+FLAT_STORE(mov_EbIb_f, mov_EbIb_m, 0, i->imm)
+FLAT_STORE(mov_EvIz_f32, mov_EvIz_m, 2, i->imm)
+FLAT_STORE(mov_EvIz_f64, mov_EvIz_m, 3, i->imm)
+#undef FLAT_STORE
+
+/* LEA with a 64-bit address size: no truncation of the address */
+STATIC_HANDLER(lea_f32) { c->gpr[i->reg] = (uint32_t)flat_ea(c, i); }
+STATIC_HANDLER(lea_f64) { c->gpr[i->reg] = flat_ea(c, i); }
+
 const struct spec_entry data_specs[] = {
+    {OP_mov_GvEv, 2, SPEC_FLAT_MEM, op_mov_GvEv_f32}, {OP_mov_GvEv, 3, SPEC_FLAT_MEM, op_mov_GvEv_f64},
+    {OP_movzx_GvEb, 2, SPEC_FLAT_MEM, op_movzx_GvEb_f}, {OP_movzx_GvEb, 3, SPEC_FLAT_MEM, op_movzx_GvEb_f},
+    {OP_movzx_GvEw, 2, SPEC_FLAT_MEM, op_movzx_GvEw_f}, {OP_movzx_GvEw, 3, SPEC_FLAT_MEM, op_movzx_GvEw_f},
+    {OP_movsx_GvEb, 2, SPEC_FLAT_MEM, op_movsx_GvEb_f32}, {OP_movsx_GvEb, 3, SPEC_FLAT_MEM, op_movsx_GvEb_f64},
+    {OP_movsx_GvEw, 2, SPEC_FLAT_MEM, op_movsx_GvEw_f32}, {OP_movsx_GvEw, 3, SPEC_FLAT_MEM, op_movsx_GvEw_f64},
+    {OP_movsxd, 3, SPEC_FLAT_MEM, op_movsxd_f64},
+    {OP_mov_GbEb, 0, SPEC_FLAT_MEM, op_mov_GbEb_f}, {OP_mov_GbEb, 1, SPEC_FLAT_MEM, op_mov_GbEb_f},
+    {OP_mov_GbEb, 2, SPEC_FLAT_MEM, op_mov_GbEb_f}, {OP_mov_GbEb, 3, SPEC_FLAT_MEM, op_mov_GbEb_f},
+    {OP_mov_EvGv, 1, SPEC_FLAT_MEM, op_mov_EvGv_f16}, {OP_mov_EvGv, 2, SPEC_FLAT_MEM, op_mov_EvGv_f32},
+    {OP_mov_EvGv, 3, SPEC_FLAT_MEM, op_mov_EvGv_f64},
+    {OP_mov_EbGb, 0, SPEC_FLAT_MEM, op_mov_EbGb_f}, {OP_mov_EbGb, 1, SPEC_FLAT_MEM, op_mov_EbGb_f},
+    {OP_mov_EbGb, 2, SPEC_FLAT_MEM, op_mov_EbGb_f}, {OP_mov_EbGb, 3, SPEC_FLAT_MEM, op_mov_EbGb_f},
+    {OP_mov_EbIb, 0, SPEC_FLAT_MEM, op_mov_EbIb_f}, {OP_mov_EbIb, 1, SPEC_FLAT_MEM, op_mov_EbIb_f},
+    {OP_mov_EbIb, 2, SPEC_FLAT_MEM, op_mov_EbIb_f}, {OP_mov_EbIb, 3, SPEC_FLAT_MEM, op_mov_EbIb_f},
+    {OP_mov_EvIz, 2, SPEC_FLAT_MEM, op_mov_EvIz_f32}, {OP_mov_EvIz, 3, SPEC_FLAT_MEM, op_mov_EvIz_f64},
+    {OP_lea, 2, SPEC_FLAT_MEM, op_lea_f32}, {OP_lea, 3, SPEC_FLAT_MEM, op_lea_f64},
     {OP_mov_EvGv, 2, 1, op_mov_EvGv_m32}, {OP_mov_EvGv, 3, 1, op_mov_EvGv_m64},
     {OP_mov_EvGv, 2, 0, op_mov_EvGv_r32}, {OP_mov_EvGv, 3, 0, op_mov_EvGv_r64},
     {OP_mov_GvEv, 2, 1, op_mov_GvEv_m32}, {OP_mov_GvEv, 3, 1, op_mov_GvEv_m64},

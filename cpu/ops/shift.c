@@ -186,7 +186,7 @@ HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1], false); }
 
 /* Operand-size specialised SHL/SHR/SAR r32/r64, imm8 (installed by cpu_specialize). */
 #define SHIFT_SPEC(name, sz, body)                                                                 \
-    static HANDLER(name)                                                                           \
+    STATIC_HANDLER(name)                                                                           \
     {                                                                                              \
         unsigned n = (unsigned)i->imm & (sz == 3 ? 0x3f : 0x1f);                                   \
         if (!n) {                                                                                  \

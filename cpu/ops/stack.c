@@ -117,3 +117,56 @@ HANDLER(popf)
     if (cpu_pmode(c) && !cpu_v86(c) && c->cpl == 0 && i->osz != 1) nf &= ~(FL_VIF | FL_VIP);
     cpu_write_rflags(c, nf);
 }
+
+/* ---- 64-bit flat forms (cpu_priv.h: FLAT_HANDLER): 64-bit stack pointer, SS base 0; each
+ * gives up to the general handler on a TLB miss or a non-canonical branch target ---- */
+FLAT_HANDLER(push_r_f64, push_r)
+{
+    uint64_t sp = c->gpr[4] - 8;
+    uint8_t *h = flat_host(c, TLB_W, sp, 3);
+    if (!h) return false;
+    host_st(h, 3, c->gpr[i->reg]);
+    c->gpr[4] = sp;
+    return true;
+}
+/* POP RSP: the popped value replaces the incremented RSP (SDM Vol.2 POP), as in op_pop_r */
+FLAT_HANDLER(pop_r_f64, pop_r)
+{
+    const uint8_t *h = flat_host(c, TLB_R, c->gpr[4], 3);
+    if (!h) return false;
+    uint64_t v = host_ld(h, 3);
+    c->gpr[4] += 8;
+    c->gpr[i->reg] = v;
+    return true;
+}
+/* CALL rel32 / RET with a 64-bit operand size (SDM Vol.2 CALL, RET): the target must be
+ * canonical (#GP(0) before anything changes, raised by the general handler) */
+FLAT_HANDLER(call_J_f64, call_J)
+{
+    uint64_t t = RIP(c) + i->imm, sp = c->gpr[4] - 8;
+    if (!is_canonical(t)) return false;
+    uint8_t *h = flat_host(c, TLB_W, sp, 3);
+    if (!h) return false;
+    host_st(h, 3, RIP(c));
+    c->gpr[4] = sp;
+    RIP(c) = t;
+    return true;
+}
+FLAT_HANDLER(ret_f64, ret_near)
+{
+    const uint8_t *h = flat_host(c, TLB_R, c->gpr[4], 3);
+    if (!h) return false;
+    uint64_t t = host_ld(h, 3);
+    if (!is_canonical(t)) return false;
+    c->gpr[4] += 8;
+    RIP(c) = t;
+    return true;
+}
+
+const struct spec_entry stack_specs[] = {
+    {OP_push_r, 3, SPEC_FLAT_REG, op_push_r_f64},
+    {OP_pop_r, 3, SPEC_FLAT_REG, op_pop_r_f64},
+    {OP_call_Jz, 3, SPEC_FLAT_REG, op_call_J_f64},
+    {OP_ret, 3, SPEC_FLAT_REG, op_ret_f64},
+    {0, 0, 0, NULL},
+};

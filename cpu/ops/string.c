@@ -77,7 +77,7 @@ static inline uint64_t rep_begin(struct cpu *c, const struct insn *i, bool si, b
 }
 
 /* Suspends the instruction: it restarts at the same RIP with the registers as they are. */
-static inline void rep_suspend(struct cpu *c) { RIP(c) = c->insn_rip; }
+static inline void rep_suspend(struct cpu *c) { RIP(c) = cpu_insn_rip(c); }
 
 /* ---- fast path for REP MOVS / REP STOS (DF = 0, RAM, one page) ---- */
 

@@ -173,7 +173,21 @@ HANDLER(clac_stac)
         c->rflags &= ~FL_AC;
 }
 
-HANDLER(pause) {}
+/* PAUSE (SDM Vol.2B PAUSE): a spin-wait hint that processors implement as a finite,
+ * implementation-specific delay, with no architectural effect. turtles gives it a fixed guest
+ * duration of PAUSE_NS (cpu/cpu.h), the latency Intel documents for Skylake and later (about 140 cycles; Intel
+ * 64 and IA-32 Architectures Optimization Reference Manual, "Pause Latency in Skylake Client
+ * Microarchitecture"), read as nanoseconds on the 1 GHz virtual clock. Spin-waits on the TSC,
+ * which Linux pairs with PAUSE (cpu_relax, delay_tsc), then end after fewer emulated
+ * instructions. Deterministic: a constant per PAUSE. The run's instruction budget shrinks by the
+ * same amount so that it still ends at the next timer deadline (machine/machine.c). */
+HANDLER(pause)
+{
+    (void)i;
+    uint64_t extra = PAUSE_NS - 1; /* the retired instruction counts 1 ns itself */
+    c->pause_ns += extra;
+    c->run_end = c->run_end - c->icount > extra ? c->run_end - extra : c->icount;
+}
 
 /* IN/OUT (SDM Vol.2 IN, OUT): byte forms E4/E6/EC/EE; others 16 or 32 bits */
 static unsigned io_size(const struct insn *i)

@@ -46,6 +46,23 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     if (!is_canonical(lin) || !is_canonical(lin + size - 1)) cpu_raise(c, EXC_GP, 0);
     memcpy((void *)(uintptr_t)lin, &val, size);
 }
+uint64_t seg_read_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, unsigned acc)
+{
+    if (c->mode64 && !is_canonical(lin)) cpu_seg_fault(c, s, lin);
+    return mmu_read_slow(c, lin, size, acc);
+}
+void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint64_t val, unsigned acc)
+{
+    if (c->mode64 && !is_canonical(lin)) cpu_seg_fault(c, s, lin);
+    mmu_write_slow(c, lin, size, val, acc);
+}
+/* The end marker after a lone instruction (cpu/exec.c has the emulator's). */
+static void end_marker_fn(struct cpu *c, const struct insn *i) { c->cur = i - 1; }
+void cpu_insn_end_marker(struct insn *i)
+{
+    memset(i, 0, sizeof *i);
+    i->fn = end_marker_fn;
+}
 void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
 {
     if (!is_canonical(off) || !is_canonical(off + size - 1)) cpu_raise(c, EXC_GP, 0);
@@ -491,6 +508,7 @@ static void cpu_init(void)
     cpu = aligned_alloc(64, (sizeof *cpu + 63) & ~(size_t)63);
     memset(cpu, 0, sizeof *cpu);
     memset(&cpu->tlb, 0xff, sizeof cpu->tlb); /* every access takes the slow path */
+    cpu->tlb_cls = cpu->tlb.e[0];
     for (int s = 0; s < 6; s++) {
         cpu->seg[s].lo = 0;
         cpu->seg[s].hi = ~0ull;
@@ -523,7 +541,9 @@ static int run_emu(struct state *s, const uint8_t *code, size_t len, struct insn
     cpu->mxcsr = s->mxcsr;
     set_arith_flags(cpu, (uint32_t)s->flags);
     test_vec = -1;
-    if (!setjmp(test_jb)) in->fn(cpu, in);
+    struct insn prog[2] = {*in}; /* the instruction and an end marker (cpu_next_insn) */
+    cpu_insn_end_marker(&prog[1]);
+    if (!setjmp(test_jb)) prog[0].fn(cpu, &prog[0]);
     for (int k = 0; k < 16; k++) s->x[k] = cpu->xmm[k];
     for (int k = 0; k < 8; k++) s->mm[k] = cpu->fpu.st[k].sig;
     for (int k = 0; k < 16; k++) s->g[k] = cpu->gpr[k];

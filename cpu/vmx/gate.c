@@ -431,7 +431,7 @@ static void pause_loop(struct cpu *c)
     if (now - x->ple_first > window) vmx_exit_insn(c, EXIT_PAUSE, 0);
 }
 
-void op_vmx_gate(struct cpu *c, const struct insn *i)
+static void gate(struct cpu *c, const struct insn *i)
 {
     struct vmx *x = c->vmx;
     switch (op_info[i->op].icpt) {
@@ -517,6 +517,16 @@ void op_vmx_gate(struct cpu *c, const struct insn *i)
     run_plain(c, i);
 }
 
+/* Threaded dispatch (cpu_priv.h cpu_next_insn): every handler runs the rest of its block. When
+ * the gate ran the plain handler, that handler did; when the gate did the instruction itself,
+ * c->cur is still this instruction and the gate continues the block. (At a block's last
+ * instruction the end marker leaves cur there too: calling it again is harmless.) */
+void op_vmx_gate(struct cpu *c, const struct insn *i)
+{
+    gate(c, i);
+    if (c->cur == i) cpu_next_insn(c, i);
+}
+
 /* ---- exceptions and event delivery ---- */
 
 /* SDM Vol.3C 25.2: an exception exits when its bit in the exception bitmap is set; for #PF the
@@ -585,7 +595,7 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     if (type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC) {
         /* the exit happens instead of the instruction: RIP is the INT3/INTO/INT1 itself, and the
          * instruction length is reported for reinjection (27.2.5) */
-        RIP(c) = c->insn_rip;
+        RIP(c) = cpu_insn_rip(c);
         x->exit_insn = true;
         x->exit_insn_len = c->cur ? c->cur->len : 0;
     }

@@ -16,7 +16,7 @@ static void vm_fail_valid(struct cpu *c, unsigned err)
 {
     c->vmx->f[VF_VM_INSTRUCTION_ERROR] = err;
     set_arith_flags(c, FL_ZF);
-    LOG(LOG_VMX, "VMX: VMfailValid(%u) at %llx\n", err, (unsigned long long)c->insn_rip);
+    LOG(LOG_VMX, "VMX: VMfailValid(%u) at %llx\n", err, (unsigned long long)cpu_insn_rip(c));
 }
 /* VMfail: VMfailValid when there is a current VMCS, otherwise VMfailInvalid. */
 static void vm_fail(struct cpu *c, unsigned err)

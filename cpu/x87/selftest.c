@@ -46,6 +46,23 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     if (lin + size > GMEM) cpu_raise_pf(c, lin, 2);
     memcpy(gmem + lin, &val, size);
 }
+uint64_t seg_read_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, unsigned acc)
+{
+    if (c->mode64 && !is_canonical(lin)) cpu_seg_fault(c, s, lin);
+    return mmu_read_slow(c, lin, size, acc);
+}
+void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint64_t val, unsigned acc)
+{
+    if (c->mode64 && !is_canonical(lin)) cpu_seg_fault(c, s, lin);
+    mmu_write_slow(c, lin, size, val, acc);
+}
+/* The end marker after a lone instruction (cpu/exec.c has the emulator's). */
+static void end_marker_fn(struct cpu *c, const struct insn *i) { c->cur = i - 1; }
+void cpu_insn_end_marker(struct insn *i)
+{
+    memset(i, 0, sizeof *i);
+    i->fn = end_marker_fn;
+}
 void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
 {
     uint64_t lin = seg_lin(c, s, off, size, SEG_OK_W);
@@ -82,6 +99,7 @@ static void cpu_init(struct cpu *c)
 {
     memset(c, 0, sizeof *c);
     memset(&c->tlb, 0xff, sizeof c->tlb.e);
+    c->tlb_cls = c->tlb.e[0];
     for (unsigned s = 0; s < 6; s++) {
         c->seg[s].lo = 0;
         c->seg[s].hi = ~0ull;
@@ -106,12 +124,14 @@ static int emu_run(struct cpu *c, const uint8_t *code, size_t n)
     emu_pos = 0;
     if (setjmp(c->jb)) return c->fault.vector;
     while (emu_pos < n) {
-        struct insn in;
-        if (decode_insn(&dctx, code + emu_pos, n - emu_pos, &in) != DEC_OK || !in.fn) return 256 + code[emu_pos];
+        struct insn in[2]; /* the instruction and an end marker (cpu_next_insn) */
+        if (decode_insn(&dctx, code + emu_pos, n - emu_pos, &in[0]) != DEC_OK || !in[0].fn)
+            return 256 + code[emu_pos];
+        cpu_insn_end_marker(&in[1]);
         c->insn_rip = 0x100 + emu_pos;
-        RIP(c) = c->insn_rip + in.len;
-        in.fn(c, &in);
-        emu_pos += in.len;
+        RIP(c) = c->insn_rip + in[0].len;
+        in[0].fn(c, &in[0]);
+        emu_pos += in[0].len;
     }
     return -1;
 }

@@ -20,13 +20,13 @@ void x87_wait(struct cpu *c)
  * FDP/FDS to its memory operand. In 64-bit mode the offsets are 64 bits. */
 void x87_note(struct cpu *c, const struct insn *i)
 {
-    c->fpu.fip = c->insn_rip;
+    c->fpu.fip = cpu_insn_rip(c);
     c->fpu.fcs = c->seg[SEG_CS].sel;
 }
 
 void x87_note_mem(struct cpu *c, const struct insn *i, uint64_t off)
 {
-    c->fpu.fip = c->insn_rip;
+    c->fpu.fip = cpu_insn_rip(c);
     c->fpu.fcs = c->seg[SEG_CS].sel;
     c->fpu.fdp = off;
     c->fpu.fds = c->seg[i->seg].sel;

@@ -17,6 +17,7 @@ enum log_cat {
     LOG_CPU_RESET = 1u << 9,    /* CPU reset / shutdown */
     LOG_VMX = 1u << 10,         /* VMX: every VM entry and exit */
     LOG_VMCS = 1u << 11,        /* VMX: VMCS dumps on entry failures and at the end */
+    LOG_PROFILE = 1u << 12,     /* guest-RIP histogram at exit (machine/profile.c) */
 };
 
 extern unsigned log_mask; /* the only mutable global: process-wide log switches */

@@ -1,0 +1,157 @@
+/* Unit tests of the run loop (cpu/exec.c) and of instructions whose effect is on virtual time or
+ * on the loop itself: small real-mode programs run from RAM through cpu_run on a CPU with 1 MiB
+ * of RAM and an empty port bus. Time: one retired instruction is 1 ns, PAUSE PAUSE_NS in all
+ * (cpu/ops/system.c). */
+#include "cpu/cpu_priv.h"
+#include "cpu/cpumodel.h"
+#include "devices/bus.h"
+#include "mmu/memmap.h"
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RAM_SIZE (1u << 20)
+#define CODE 0x1000u /* programs run at 0000:1000 */
+
+static struct memmap *mem;
+static struct bus *bus;
+static struct cpu *c;
+static uint8_t *ram;
+
+static void setup(void)
+{
+    mem = memmap_create(RAM_SIZE);
+    ck_assert(mem != NULL);
+    ram = memmap_add_backed(mem, 0, RAM_SIZE, REG_RAM, "ram");
+    ck_assert(ram != NULL);
+    bus = bus_create();
+    ck_assert(bus != NULL);
+    c = cpu_create(cpu_model_default(), mem, bus);
+    ck_assert(c != NULL);
+}
+
+static void teardown(void)
+{
+    cpu_destroy(c);
+    bus_destroy(bus);
+    memmap_destroy(mem);
+}
+
+/* Loads a real-mode program at 0000:CODE with all segments 0 and SP 0x8000. */
+static void load(const uint8_t *code, size_t len)
+{
+    memcpy(ram + CODE, code, len);
+    for (unsigned s = 0; s < 6; s++) seg_load_real(c, s, 0);
+    cpu_update_mode(c);
+    RIP(c) = CODE;
+    c->gpr[4] = 0x8000;
+}
+
+/* PAUSE retires as one instruction and charges PAUSE_NS - 1 more ns of guest time. */
+START_TEST(pause_charges_time)
+{
+    static const uint8_t prog[] = {
+        0xf3, 0x90, /* pause */
+        0x90,       /* nop */
+        0xf3, 0x90, /* pause */
+        0xf4,       /* hlt */
+    };
+    load(prog, sizeof prog);
+    uint64_t i0 = c->icount, t0 = cpu_vtime(c);
+    enum cpu_stop r = cpu_run(c, 1000);
+    ck_assert_int_eq(r, CPU_STOP_HALT);
+    ck_assert_uint_eq(c->icount - i0, 4);
+    ck_assert_uint_eq(cpu_vtime(c) - t0, 4 + 2 * (PAUSE_NS - 1));
+    ck_assert_uint_eq(c->pause_ns, 2 * (PAUSE_NS - 1));
+}
+END_TEST
+
+/* RDTSC after PAUSE sees the charged time (the TSC is guest time). */
+START_TEST(pause_advances_tsc)
+{
+    static const uint8_t prog[] = {
+        0x0f, 0x31,             /* rdtsc */
+        0x66, 0x89, 0xc3,       /* mov ebx, eax */
+        0xf3, 0x90,             /* pause */
+        0x0f, 0x31,             /* rdtsc */
+        0x66, 0x29, 0xd8,       /* sub eax, ebx */
+        0xf4,                   /* hlt */
+    };
+    load(prog, sizeof prog);
+    ck_assert_int_eq(cpu_run(c, 1000), CPU_STOP_HALT);
+    /* at least the PAUSE's time; the instructions in between add at most a few ns */
+    uint32_t d = (uint32_t)c->gpr[0];
+    ck_assert_uint_ge(d, PAUSE_NS - 1);
+    ck_assert_uint_le(d, PAUSE_NS + 4);
+}
+END_TEST
+
+/* A budget is guest time: a PAUSE loop stops near the budget's end in guest time, not after
+ * budget instructions. */
+START_TEST(pause_budget_is_guest_time)
+{
+    static const uint8_t prog[] = {
+        0xf3, 0x90, /* l: pause */
+        0xeb, 0xfc, /* jmp l */
+    };
+    load(prog, sizeof prog);
+    uint64_t t0 = cpu_vtime(c), i0 = c->icount;
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_BUDGET);
+    uint64_t dt = cpu_vtime(c) - t0;
+    ck_assert_uint_ge(dt, 100000);
+    ck_assert_uint_le(dt, 100000 + PAUSE_NS + 1); /* one block (PAUSE, JMP) of overshoot */
+    ck_assert_uint_eq(c->icount - i0, 2 * (dt / (PAUSE_NS + 1)));
+}
+END_TEST
+
+/* A fault in the middle of a block reports the faulting instruction's IP (derived from the
+ * block, not stored per instruction) and counts only the instructions before it. */
+START_TEST(fault_rip_inside_block)
+{
+    static const uint8_t prog[] = {
+        0x90,       /* 1000 nop */
+        0x90,       /* 1001 nop */
+        0x31, 0xc9, /* 1002 xor cx, cx */
+        0xf7, 0xf1, /* 1004 div cx: #DE */
+        0x90,       /* 1006 nop (not reached) */
+        0xf4,       /* 1007 hlt */
+    };
+    load(prog, sizeof prog);
+    ram[0] = 0x00; /* IVT[0] = 0000:2000, a HLT */
+    ram[1] = 0x20;
+    ram[2] = ram[3] = 0;
+    ram[0x2000] = 0xf4;
+    uint64_t i0 = c->icount;
+    ck_assert_int_eq(cpu_run(c, 1000), CPU_STOP_HALT);
+    ck_assert_uint_eq(RIP(c), 0x2001);
+    ck_assert_uint_eq(c->gpr[4] & 0xffff, 0x8000 - 6);
+    ck_assert_uint_eq(ram[0x8000 - 6] | ram[0x8000 - 5] << 8, 0x1004); /* pushed IP */
+    ck_assert_uint_eq(c->icount - i0, 4); /* nop, nop, xor, hlt */
+}
+END_TEST
+
+static Suite *exec_suite(void)
+{
+    Suite *s = suite_create("exec");
+    TCase *t = tcase_create("time");
+    tcase_add_checked_fixture(t, setup, teardown);
+    tcase_add_test(t, pause_charges_time);
+    tcase_add_test(t, pause_advances_tsc);
+    tcase_add_test(t, pause_budget_is_guest_time);
+    suite_add_tcase(s, t);
+    TCase *f = tcase_create("faults");
+    tcase_add_checked_fixture(f, setup, teardown);
+    tcase_add_test(f, fault_rip_inside_block);
+    suite_add_tcase(s, f);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(exec_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
