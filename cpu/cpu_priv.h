@@ -64,7 +64,7 @@ struct spec_entry {
     uint8_t osz, mem;
     insn_fn fn;
 };
-extern const struct spec_entry alu_specs[], data_specs[], shift_specs[], stack_specs[];
+extern const struct spec_entry alu_specs[], data_specs[], shift_specs[], stack_specs[], muldiv_specs[];
 /* Replaces i->fn by a specialised handler when one exists for its form. Never raises. */
 void cpu_specialize(struct insn *i);
 

@@ -9,7 +9,7 @@
  *   SHL      result   value shifted by count-1      original value (OF)
  *   SHR      result   value >> (count-1)            original value (OF for count 1)
  *   SAR      result   value >> (count-1)            -
- *   MUL      result   nonzero when CF=OF=1          -
+ *   MUL      result|0x100 nonzero when CF=OF=1      -   (IMUL r,r/m: ZF=AF=0 as on Intel)
  *   EFLAGS   -        OSZAPC bits                   -
  */
 #include "cpu/cpu_priv.h"

@@ -43,7 +43,8 @@ void cpu_specialize(struct insn *i)
 
 __attribute__((constructor)) static void handlers_init(void)
 {
-    static const struct spec_entry *const lists[] = {alu_specs, data_specs, shift_specs, stack_specs};
+    static const struct spec_entry *const lists[] = {alu_specs, data_specs, shift_specs, stack_specs,
+                                                     muldiv_specs};
     for (unsigned l = 0; l < ARRAY_SIZE(lists); l++)
         for (const struct spec_entry *e = lists[l]; e->fn; e++) spec[e->op][e->osz][e->mem] = e->fn;
     for (unsigned k = 0; k < OP_COUNT; k++) {

@@ -125,6 +125,41 @@ static void imul2(struct cpu *c, const struct insn *i, uint64_t a, uint64_t b)
     mul_flags(c, lo, sz, p != (__int128)sext(lo, sz));
 }
 
+/* The same flags, lazily (cpu/flags.c, kind MUL): cc_src says CF = OF; cc_dst is the result with
+ * bit 8 set, so ZF reads 0 and AF 0 while SF and PF come from the result (for 16/32/64-bit
+ * results bit 8 is neither the sign bit nor in the low byte). */
+static ALWAYS_INLINE void mul_flags_lazy(struct cpu *c, uint64_t lo, unsigned sz, bool ovf)
+{
+    c->cc_op = CC_OP(CC_MUL, sz);
+    c->cc_dst = sz_sext(lo | 0x100, sz);
+    c->cc_src = ovf;
+}
+static ALWAYS_INLINE void imul32(struct cpu *c, const struct insn *i, uint64_t a, uint64_t b)
+{
+    int64_t p = (int64_t)(int32_t)a * (int32_t)b;
+    uint32_t lo = (uint32_t)p;
+    c->gpr[i->reg] = lo;
+    mul_flags_lazy(c, lo, 2, p != (int32_t)lo);
+}
+static ALWAYS_INLINE void imul64(struct cpu *c, const struct insn *i, uint64_t a, uint64_t b)
+{
+    int64_t lo;
+    bool ovf = __builtin_mul_overflow((int64_t)a, (int64_t)b, &lo);
+    c->gpr[i->reg] = (uint64_t)lo;
+    mul_flags_lazy(c, (uint64_t)lo, 3, ovf);
+}
+STATIC_HANDLER(imul_GvEv_r32) { imul32(c, i, c->gpr[i->reg], c->gpr[i->rm]); }
+STATIC_HANDLER(imul_GvEv_r64) { imul64(c, i, c->gpr[i->reg], c->gpr[i->rm]); }
+STATIC_HANDLER(imul_GvEvI_r32) { imul32(c, i, c->gpr[i->rm], i->imm); }
+STATIC_HANDLER(imul_GvEvI_r64) { imul64(c, i, c->gpr[i->rm], i->imm); }
+
+const struct spec_entry muldiv_specs[] = {
+    {OP_imul_GvEv, 2, 0, op_imul_GvEv_r32}, {OP_imul_GvEv, 3, 0, op_imul_GvEv_r64},
+    {OP_imul_GvEvIz, 2, 0, op_imul_GvEvI_r32}, {OP_imul_GvEvIz, 3, 0, op_imul_GvEvI_r64},
+    {OP_imul_GvEvIb, 2, 0, op_imul_GvEvI_r32}, {OP_imul_GvEvIb, 3, 0, op_imul_GvEvI_r64},
+    {0, 0, 0, NULL},
+};
+
 HANDLER(imul_GvEv_m) { imul2(c, i, get_reg(c, i->reg, i->osz), rdv(c, i->seg, ea(c, i), i->osz)); }
 HANDLER(imul_GvEv_r) { imul2(c, i, get_reg(c, i->reg, i->osz), get_reg(c, i->rm, i->osz)); }
 HANDLER(imul_GvEvI_m) { imul2(c, i, rdv(c, i->seg, ea(c, i), i->osz), i->imm); }

@@ -184,11 +184,16 @@ HANDLER(shift_EbCL_r) { shift_reg8(c, i, c->gpr[1], false); }
 HANDLER(shift_EvCL_m) { shift_mem(c, i, i->osz, c->gpr[1], false); }
 HANDLER(shift_EvCL_r) { shift_regv(c, i, c->gpr[1], false); }
 
-/* Operand-size specialised SHL/SHR/SAR r32/r64, imm8 (installed by cpu_specialize). */
+/* Operand-size specialised SHL/SHR/SAR r32/r64 by imm8, by 1 and by CL (installed by
+ * cpu_specialize); name##_1 and name##_cl take the count from 1 and CL. */
 #define SHIFT_SPEC(name, sz, body)                                                                 \
+    SHIFT_SPEC_N(name, sz, i->imm, body)                                                           \
+    SHIFT_SPEC_N(name##_1, sz, 1, body)                                                            \
+    SHIFT_SPEC_N(name##_cl, sz, c->gpr[1], body)
+#define SHIFT_SPEC_N(name, sz, count, body)                                                        \
     STATIC_HANDLER(name)                                                                           \
     {                                                                                              \
-        unsigned n = (unsigned)i->imm & (sz == 3 ? 0x3f : 0x1f);                                   \
+        unsigned n = (unsigned)(count) & (sz == 3 ? 0x3f : 0x1f);                                  \
         if (!n) {                                                                                  \
             if (sz == 2) c->gpr[i->rm] = (uint32_t)c->gpr[i->rm];                                  \
             return;                                                                                \
@@ -205,10 +210,12 @@ SHIFT_SPEC(sar_r32, 2, r = (uint64_t)(uint32_t)((int32_t)v >> n);
            set_flags(c, CC_SAR, 2, r, (uint64_t)((int32_t)v >> (n - 1)), 0))
 SHIFT_SPEC(sar_r64, 3, r = (uint64_t)((int64_t)v >> n); set_flags(c, CC_SAR, 3, r, (uint64_t)((int64_t)v >> (n - 1)), 0))
 
+#define SPEC_SHIFT(op, fn)                                                                         \
+    {OP_##op##_EvIb, 2, 0, op_##fn##_r32}, {OP_##op##_EvIb, 3, 0, op_##fn##_r64},                  \
+    {OP_##op##_Ev1, 2, 0, op_##fn##_r32_1}, {OP_##op##_Ev1, 3, 0, op_##fn##_r64_1},                \
+    {OP_##op##_EvCL, 2, 0, op_##fn##_r32_cl}, {OP_##op##_EvCL, 3, 0, op_##fn##_r64_cl},
 const struct spec_entry shift_specs[] = {
-    {OP_shl_EvIb, 2, 0, op_shl_r32}, {OP_shl_EvIb, 3, 0, op_shl_r64},
-    {OP_sal_EvIb, 2, 0, op_shl_r32}, {OP_sal_EvIb, 3, 0, op_shl_r64},
-    {OP_shr_EvIb, 2, 0, op_shr_r32}, {OP_shr_EvIb, 3, 0, op_shr_r64},
-    {OP_sar_EvIb, 2, 0, op_sar_r32}, {OP_sar_EvIb, 3, 0, op_sar_r64},
+    SPEC_SHIFT(shl, shl) SPEC_SHIFT(sal, shl) SPEC_SHIFT(shr, shr) SPEC_SHIFT(sar, sar)
+#undef SPEC_SHIFT
     {0, 0, 0, NULL},
 };
