@@ -1,7 +1,7 @@
 /* APIC virtualization in VMX non-root operation (SDM Vol.3C chapter 29): the virtual-APIC page,
  * TPR, PPR, EOI and self-IPI virtualization, the evaluation and delivery of virtual interrupts,
- * and accesses to the APIC-access page (APIC-access VM exits, virtualized reads and writes,
- * APIC-write emulation and its exits).
+ * accesses to the APIC-access page (APIC-access VM exits, virtualized reads and writes,
+ * APIC-write emulation and its exits), and posted-interrupt processing.
  *
  * RVI and SVI (24.4.2, the guest interrupt status) are kept in the cached VMCS field while the
  * guest runs: VM entry "loads" them by reading it and VM exit "saves" them by leaving it there
@@ -276,6 +276,34 @@ uint32_t vmx_apicv_pending_trap(struct cpu *c, uint64_t *qual)
     }
     vmx_update_pending(c);
     return r;
+}
+
+bool vmx_apicv_posted(struct cpu *c, int vec)
+{
+    struct vmx *x = c->vmx;
+    if ((unsigned)vec != (x->f[VF_POSTED_INTR_NV] & 0xff)) return false;
+    /* 29.6: the 64-byte descriptor holds PIR (bits 255:0) and ON (bit 256) */
+    uint64_t d = x->f[VF_POSTED_INTR_DESC_ADDR];
+    /* 3. clear ON, leaving the rest of the descriptor alone */
+    phys_write(c->mem, d + 32, phys_read(c->mem, d + 32, 1) & ~1u, 1);
+    /* 4. dismiss the notification: write 0 to the local APIC's EOI register (at the
+     * IA32_APIC_BASE address, where the board maps it) */
+    uint64_t base = c->apic ? c->apic_base_get(c->apic) : c->apic_base;
+    phys_write(c->mem, (base & ~0xfffull & ((1ull << x->caps.maxphys) - 1)) + 0xb0, 0, 4);
+    /* 5. PIR into VIRR, PIR cleared; 6. RVI = max(RVI, highest PIR bit) */
+    unsigned rv = rvi(x);
+    for (unsigned k = 0; k < 8; k++) {
+        uint32_t pir = (uint32_t)phys_read(c->mem, d + 4 * k, 4);
+        if (!pir) continue;
+        phys_write(c->mem, d + 4 * k, 0, 4);
+        vapic_wr(c, VAPIC_IRR | k << 4, vapic_rd(c, VAPIC_IRR | k << 4) | pir);
+        unsigned hi = k * 32 + 31 - (unsigned)__builtin_clz(pir);
+        if (hi > rv) rv = hi;
+    }
+    set_status(x, rv, svi(x));
+    /* 7. evaluation; a recognized virtual interrupt is delivered at once (vmx_check_events) */
+    evaluate(c);
+    return true;
 }
 
 bool vmx_apicv_deliver(struct cpu *c)

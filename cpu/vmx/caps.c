@@ -6,7 +6,8 @@
 #include "cpu/vmx/vmx.h"
 
 /* Controls whose 1-setting is implemented. */
-#define PIN_SUPPORTED (PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER)
+#define PIN_SUPPORTED                                                                              \
+    (PIN_EXT_INTR_EXITING | PIN_NMI_EXITING | PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER | PIN_POSTED_INTR)
 #define CPU_SUPPORTED                                                                              \
     (CPU_INTR_WINDOW_EXITING | CPU_USE_TSC_OFFSETTING | CPU_HLT_EXITING | CPU_INVLPG_EXITING |     \
      CPU_MWAIT_EXITING | CPU_RDPMC_EXITING | CPU_RDTSC_EXITING | CPU_CR3_LOAD_EXITING |            \

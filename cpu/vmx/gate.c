@@ -650,6 +650,9 @@ bool vmx_check_events(struct cpu *c)
                 c->pending &= ~PEND_INTR; /* withdrawn before the acknowledge */
                 return false;
             }
+            /* the notification vector of posted interrupts is processed, not exited for
+             * (SDM Vol.3C 29.6) */
+            if ((x->pin & PIN_POSTED_INTR) && vmx_apicv_posted(c, vec)) return true;
             info = INTR_INFO_VALID | INTR_TYPE_EXT << 8 | (uint32_t)vec;
         }
         x->exit_intr_info = info;

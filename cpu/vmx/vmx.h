@@ -323,6 +323,10 @@ void vmx_apicv_entry(struct cpu *c);
  * the TPR-threshold exit after entry. Returns the reason of the trap-like VM exit the caller
  * must take (with *qual), or 0. Never raises. */
 uint32_t vmx_apicv_pending_trap(struct cpu *c, uint64_t *qual);
+/* An external interrupt acknowledged with vector vec while "process posted interrupts" is 1:
+ * when vec is the notification vector, posted-interrupt processing (29.6) and true; else false
+ * (the external-interrupt exit happens). Never raises. */
+bool vmx_apicv_posted(struct cpu *c, int vec);
 /* Virtual-interrupt delivery (29.2.2) when a virtual interrupt is recognized and not blocked;
  * returns true when one was delivered. May longjmp (faults or exits during delivery). */
 bool vmx_apicv_deliver(struct cpu *c);

@@ -6,7 +6,8 @@
 ; interrupt delivery through the guest IDT (RVI/SVI, VISR/VIRR/VPPR), masking by VTPR and
 ; RFLAGS.IF, delivery right after the TPR write, MOV to CR8, self-IPI or STI that unmasks it,
 ; wake-up from HLT, virtual EOI and EOI-induced exits; the APIC-access page behind an EPT
-; mapping, and a guest page walk that touches it.
+; mapping, and a guest page walk that touches it; posted interrupts (29.6) with the local APIC
+; timer sending the notification vector.
 %define TESTNAME "vmxapic"
 %include "boot.inc"
 %include "report.inc"
@@ -23,6 +24,9 @@ SEEN            equ RES + 0x44              ; MARK when a virtual interrupt was 
 VICOUNT         equ RES + 0x48              ; virtual interrupts handled
 LASTVEC         equ RES + 0x4c
 STOP_IN_HANDLER equ RES + 0x50              ; the handler does VMCALL before its EOI
+PIDESC          equ RES + 0x100             ; posted-interrupt descriptor (64-byte aligned)
+NV              equ 0xf2                    ; posted-interrupt notification vector
+APIC            equ 0xfee00000              ; the real local APIC
 EPT_PML4        equ TEST_RAM + 0x40000
 EPT_PDPT        equ TEST_RAM + 0x41000
 EPT_PD3         equ TEST_RAM + 0x42000      ; 3-4 GiB in 2 MiB pages
@@ -36,6 +40,8 @@ EPT_POINTER     equ 0x201a
 EOI_EXIT1       equ 0x201e                  ; vectors 64-127
 GUEST_INTR_STATUS equ 0x0810
 TPR_THRESHOLD   equ 0x401c
+POSTED_NV       equ 0x0002
+POSTED_DESC     equ 0x2016
 PIN_POSTED      equ 1 << 7
 PROC_TPR_SHADOW equ 1 << 21
 SEC_VAA         equ 1 << 0                  ; virtualize APIC accesses
@@ -60,6 +66,18 @@ SEC_VID         equ 1 << 9                  ; virtual-interrupt delivery
     lea rdi, [rel %1]
     VMW GUEST_RIP, rdi
     call vmx_cont
+%endmacro
+%macro APIC_W 2
+    push rsi
+    mov esi, APIC                           ; zero-extended (a disp32 would sign-extend)
+    mov dword [rsi + %1], %2
+    pop rsi
+%endmacro
+%macro APIC_R 2                             ; APIC_R r32, reg
+    push rsi
+    mov esi, APIC
+    mov %1, [rsi + %2]
+    pop rsi
 %endmacro
 %macro VAPIC_CHECK 3+
     CHECK32 dword [VAPIC + %1], %2, %3
@@ -86,7 +104,7 @@ bits 64
     mov ecx, MSR_VMX_TRUE_PIN
     rdmsr
     and edx, PIN_POSTED
-    CHECK32 edx, 0, "pin-based: posted interrupts not advertised"
+    CHECK32 edx, PIN_POSTED, "pin-based: process posted interrupts allowed"
 
     mov dword [AAPAGE + 0x80], 0xdeadbeef   ; the APIC-access page itself is never accessed
     mov dword [AAPAGE + 0x300], 0x0badf00d
@@ -296,6 +314,47 @@ bits 64
     VCHECKM EXIT_QUAL, 0xf000, 0xf000, "qualification: guest-physical access (type 15)"
     VCHECK GUEST_RIP, g_ept.read, "guest RIP is the reading instruction"
 
+    ; ---- 7. posted interrupts: the local APIC timer sends the notification vector (29.6)
+    APIC_W 0xf0, 0x1ff                      ; software-enable the local APIC
+    APIC_W 0x3e0, 0xb                       ; timer: divide by 1
+    APIC_W 0x320, NV                        ; one-shot, the notification vector
+    mov edi, PIDESC
+    mov ecx, 8
+    xor eax, eax
+    rep stosq
+    mov dword [PIDESC + 8], 1 << 1          ; PIR bit 41H
+    mov byte [PIDESC + 32], 1               ; ON
+    call clear_vapic
+    mov dword [VICOUNT], 0
+    mov dword [STOP_IN_HANDLER], 0
+    SETUP g_posted, PROC_TPR_SHADOW, SEC_VAA | SEC_VID, PIN_EXTINT | PIN_POSTED
+    vmx_set_ctl EXIT_CTLS, MSR_VMX_TRUE_EXIT, EXIT_HOST64 | EXIT_ACK_INTR
+    VMW POSTED_NV, NV
+    VMW POSTED_DESC, PIDESC
+    VMW GUEST_RFLAGS, 0x202
+    APIC_W 0x380, 3000                      ; the timer fires in 3000 ns
+    RUN g_posted
+    CHECK32 eax, 0, "VM entry with posted interrupts"
+    VCHECK32 EXIT_REASON, 18, "no external-interrupt exit for the notification vector"
+    CHECK32 dword [VICOUNT], 1, "the posted vector was delivered to the guest"
+    CHECK32 dword [LASTVEC], 0x41, "vector 41H from the PIR"
+    CHECK32 dword [PIDESC + 8], 0, "PIR cleared"
+    movzx eax, byte [PIDESC + 32]
+    CHECK32 eax, 0, "ON cleared"
+    APIC_R eax, 0x170                       ; ISR bits 255:224
+    and eax, 1 << (NV - 0xe0)
+    CHECK32 eax, 0, "the notification vector left the local APIC's ISR (EOI written)"
+    VCHECK GUEST_INTR_STATUS, 0, "guest interrupt status 0 after the guest's virtual EOI"
+    ; another vector is an ordinary external-interrupt exit
+    APIC_W 0x320, 0x50
+    mov dword [VICOUNT], 0
+    APIC_W 0x380, 3000
+    GOTO g_posted
+    VCHECK32 EXIT_REASON, 1, "another vector: external-interrupt exit"
+    VCHECK32 EXIT_INTR_INFO, 0x80000050, "acknowledged vector 50H"
+    CHECK32 dword [VICOUNT], 0, "nothing delivered to the guest"
+    APIC_W 0xb0, 0
+
     CHECK32 dword [AAPAGE + 0x80], 0xdeadbeef, "the APIC-access page was never written (80H)"
     CHECK32 dword [AAPAGE + 0x300], 0x0badf00d, "the APIC-access page was never written (300H)"
     FINISH
@@ -455,6 +514,11 @@ vi_common:
 
 g_int:
     int 0x60
+    vmcall
+
+g_posted:
+    cmp dword [VICOUNT], 0
+    je g_posted
     vmcall
 
 g_ept:

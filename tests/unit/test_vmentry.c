@@ -74,7 +74,7 @@ struct vcase {
     int occ;           /* which occurrence of a rule text that appears twice in one function */
     enum preset pre;
     struct capx caps;
-    struct op ops[6];
+    struct op ops[8];
     uint64_t qual;
 };
 #define CASE(WHAT, STAGE, WHY, ...) {.what = (WHAT), .stage = (STAGE), .why = (WHY), __VA_ARGS__}
@@ -223,8 +223,7 @@ static const struct vcase cases[] = {
     /* ==== SDM Vol.3C 26.2.1.1 VM-execution control fields ==== */
     CASE("pin: must-be-1 bit 1 clear", CTL, "!ctl_ok(pin, k->true_pin)",
          .ops = {CLR(PIN_BASED_VM_EXEC_CONTROL, 1u << 1)}),
-    CASE("pin: process posted interrupts (not implemented)", CTL, "!ctl_ok(pin, k->true_pin)",
-         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR)}),
+    CASE("pin: reserved bit 8", CTL, "!ctl_ok(pin, k->true_pin)", .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, 1u << 8)}),
     CASE("primary: must-be-1 bit 1 clear", CTL, "!ctl_ok(proc, k->true_proc)",
          .ops = {CLR(CPU_BASED_VM_EXEC_CONTROL, 1u << 1)}),
     CASE("primary: activate tertiary controls, bit 17 (not implemented)", CTL, "!ctl_ok(proc, k->true_proc)",
@@ -315,6 +314,41 @@ static const struct vcase cases[] = {
                  SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000),
                  SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY | SEC_VIRT_APIC_ACCESSES | SEC_APIC_REGISTER_VIRT),
                  SET(APIC_ACCESS_ADDR, 0xfee00000), SET(TPR_THRESHOLD, 0xfff0)}),
+    CASE("posted interrupts without virtual-interrupt delivery", CTL, "!(proc2 & SEC_VIRT_INTR_DELIVERY)",
+         .caps = {.pin1 = PIN_POSTED_INTR},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(VM_EXIT_CONTROLS, EXIT_ACK_INTR_ON_EXIT), SET(POSTED_INTR_DESC_ADDR, 0x17000)}),
+    CASE("posted interrupts without acknowledge interrupt on exit", CTL, "!(exit & EXIT_ACK_INTR_ON_EXIT)",
+         .caps = {.pin1 = PIN_POSTED_INTR, .proc2_1 = SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY),
+                 SET(POSTED_INTR_DESC_ADDR, 0x17000)}),
+    CASE("posted-interrupt notification vector 100H", CTL, "f[VF_POSTED_INTR_NV] & 0xff00",
+         .caps = {.pin1 = PIN_POSTED_INTR, .proc2_1 = SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY),
+                 OR(VM_EXIT_CONTROLS, EXIT_ACK_INTR_ON_EXIT), SET(POSTED_INTR_NV, 0x100)}),
+    CASE("posted-interrupt descriptor not 64-byte aligned", CTL, "(pd & 0x3f) || above_maxphys(pd, mp)",
+         .caps = {.pin1 = PIN_POSTED_INTR, .proc2_1 = SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY),
+                 OR(VM_EXIT_CONTROLS, EXIT_ACK_INTR_ON_EXIT), SET(POSTED_INTR_DESC_ADDR, 0x17020)}),
+    CASE("posted-interrupt descriptor beyond MAXPHYADDR", CTL, "(pd & 0x3f) || above_maxphys(pd, mp)",
+         .caps = {.pin1 = PIN_POSTED_INTR, .proc2_1 = SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY),
+                 OR(VM_EXIT_CONTROLS, EXIT_ACK_INTR_ON_EXIT), SET(POSTED_INTR_DESC_ADDR, 1ull << 40)}),
+    GOOD("posted interrupts: vector FFH, descriptor 64-byte aligned",
+         .caps = {.pin1 = PIN_POSTED_INTR, .proc2_1 = SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_POSTED_INTR | PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_INTR_DELIVERY),
+                 OR(VM_EXIT_CONTROLS, EXIT_ACK_INTR_ON_EXIT), SET(POSTED_INTR_DESC_ADDR, 0x17040),
+                 SET(POSTED_INTR_NV, 0xff)}),
     CASE("virtual NMIs without NMI exiting", CTL, "pin & PIN_VIRTUAL_NMIS", .caps = {.pin1 = PIN_VIRTUAL_NMIS},
          .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_VIRTUAL_NMIS)}),
     CASE("NMI-window exiting without virtual NMIs", CTL, "proc & CPU_NMI_WINDOW_EXITING",
