@@ -151,6 +151,7 @@ struct vmx_tlb_slot {
     bool valid;
     uint16_t vpid;
     uint64_t eptp; /* EPTP, or ~0 without EPT */
+    uint64_t apic_page; /* the APIC-access page kept out of t, or ~0 */
     struct tlb t;
 };
 

@@ -217,10 +217,10 @@ static uint64_t tlb_key_eptp(const struct vmx *x)
     return (x->proc2 & SEC_ENABLE_EPT) ? x->f[VF_EPT_POINTER] : ~0ull;
 }
 
-/* Drops the translations to the APIC-access page from the guest's TLB context: they may have
- * been made while "virtualize APIC accesses" was 0 or the page elsewhere (SDM Vol.3C 29.4.5
- * leaves such stale translations to software; turtles never uses them), and every access to
- * the page must reach the check in the TLB-miss path. */
+/* Drops the translations to the APIC-access page from a restored guest TLB context made while
+ * "virtualize APIC accesses" was 0 or the page was elsewhere (SDM Vol.3C 29.4.5 leaves such
+ * stale translations to software; turtles never uses them): every access to the page must
+ * reach the check in the TLB-miss path. */
 static void tlb_drop_apic_page(struct tlb *t, uint64_t page)
 {
     for (unsigned u = 0; u < 2; u++)
@@ -242,12 +242,14 @@ static void tlb_to_guest(struct cpu *c)
         x->host_tlb.valid = false;
     }
     struct vmx_tlb_slot *g = &x->guest_tlb;
-    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x))
+    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x)) {
         c->tlb = g->t;
-    else
+        if ((x->proc2 & SEC_VIRT_APIC_ACCESSES) && g->apic_page != x->apic_access_page)
+            tlb_drop_apic_page(&c->tlb, x->apic_access_page);
+    } else {
         tlb_flush_all(&c->tlb);
+    }
     g->valid = false;
-    if (x->proc2 & SEC_VIRT_APIC_ACCESSES) tlb_drop_apic_page(&c->tlb, x->apic_access_page);
     c->tlb.epoch = ep + 1;
 }
 
@@ -262,6 +264,7 @@ static void tlb_to_host(struct cpu *c)
         g->t = c->tlb;
         g->vpid = (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID];
         g->eptp = tlb_key_eptp(x);
+        g->apic_page = x->apic_access_page; /* ~0 without "virtualize APIC accesses" */
     }
     if (vpid && x->host_tlb.valid)
         c->tlb = x->host_tlb.t;

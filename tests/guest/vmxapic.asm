@@ -47,6 +47,7 @@ PROC_TPR_SHADOW equ 1 << 21
 SEC_VAA         equ 1 << 0                  ; virtualize APIC accesses
 SEC_EPT         equ 1 << 1
 SEC_X2APIC      equ 1 << 4
+SEC_VPID        equ 1 << 5
 SEC_ARV         equ 1 << 8                  ; APIC-register virtualization
 SEC_VID         equ 1 << 9                  ; virtual-interrupt delivery
 
@@ -355,6 +356,18 @@ bits 64
     CHECK32 dword [VICOUNT], 0, "nothing delivered to the guest"
     APIC_W 0xb0, 0
 
+    ; ---- 8. with VPIDs the guest's translations survive exits: one made to the page while
+    ; "virtualize APIC accesses" was 0 must not bypass the control once it is 1
+    mov dword [VAPIC + 0x80], 0x70
+    SETUP g_tlb, PROC_TPR_SHADOW, SEC_VPID, 0
+    VMW VMCS_VPID, 1
+    xor ebx, ebx
+    RUN g_tlb
+    CHECK32 ebx, 0xdeadbeef, "control 0: the guest reads the page itself (and caches it)"
+    VMW PROC2_CTLS, SEC_VPID | SEC_VAA
+    GOTO g_tlb
+    CHECK32 ebx, 0x70, "control 1, same VPID: the read is virtualized (VTPR)"
+
     CHECK32 dword [AAPAGE + 0x80], 0xdeadbeef, "the APIC-access page was never written (80H)"
     CHECK32 dword [AAPAGE + 0x300], 0x0badf00d, "the APIC-access page was never written (300H)"
     FINISH
@@ -514,6 +527,10 @@ vi_common:
 
 g_int:
     int 0x60
+    vmcall
+
+g_tlb:
+    mov ebx, [AAPAGE + 0x80]
     vmcall
 
 g_posted:
