@@ -196,6 +196,10 @@ bits 64
     VCHECK32 EXIT_REASON, 56, "EOI write without virtual-interrupt delivery: APIC-write exit"
     VCHECK EXIT_QUAL, 0x0b0, "qualification 0B0H"
     VCHECK GUEST_RIP, g_arv.weoi_after, "after the EOI write"
+    GOTO g_arv.rep
+    VCHECK32 EXIT_REASON, 18, "REP STOSB over the 4 bytes of TPR: no APIC-access exit"
+    CHECK32 ecx, 0, "all four iterations done"
+    VAPIC_CHECK 0x80, 0x30, "APIC-write emulation after each iteration leaves VTPR 30H"
 
     ; ---- 4. virtual-interrupt delivery: a pending vector 41H delivered at VM entry
     mov dword [VICOUNT], 0
@@ -476,6 +480,12 @@ g_arv:
 .weoi:
     mov dword [AAPAGE + 0xb0], 0
 .weoi_after:
+    vmcall
+.rep:
+    mov edi, AAPAGE + 0x80
+    mov ecx, 4
+    mov al, 0x30
+    rep stosb                               ; each iteration is an operation (29.4)
     vmcall
 
 g_vid:
