@@ -5,7 +5,7 @@
  *
  * RVI and SVI (24.4.2, the guest interrupt status) are kept in the cached VMCS field while the
  * guest runs: VM entry "loads" them by reading it and VM exit "saves" them by leaving it there
- * (26.3.2.5, 27.3.3). The virtual-APIC page is a physical address, read and written directly.
+ * (26.3.2.5, 27.3.4). The virtual-APIC page is a physical address, read and written directly.
  *
  * Accesses to the APIC-access page come here from the TLB-miss path (mmu/access.c), which never
  * caches a translation to that page in the guest's context. A virtualized write must be followed
@@ -184,7 +184,7 @@ static void note_soft_delivery(struct vmx *x, const struct cpu *c)
 }
 
 /* An APIC-access VM exit (reason 44), fault-like: the run loop rolls RIP back to the
- * instruction, and an event being delivered goes to the IDT-vectoring information (27.2.3).
+ * instruction, and an event being delivered goes to the IDT-vectoring information (27.2.4).
  * Qualification (27.2.1, table 27-6): page offset 11:0, access type 15:12. */
 static NORETURN void access_exit(struct cpu *c, unsigned off, unsigned type)
 {

@@ -330,7 +330,7 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     x->inject_pending = false;
     x->mtf_pending = false;
     /* an exit before APIC-write emulation cancels it (SDM Vol.3C 29.4.3.2); RVI and SVI stay in
-     * the guest-interrupt-status field, which is where the exit saves them (27.3.3) */
+     * the guest-interrupt-status field, which is where the exit saves them (27.3.4) */
     x->apic_write_pending = x->apic_step = x->tpr_exit_pending = x->vintr_recognized = false;
     f[VF_VM_ENTRY_INTR_INFO] &= ~(uint64_t)INTR_INFO_VALID;
     if (log_mask & LOG_VMX) vmx_log_exit(c, reason, qual);
