@@ -472,10 +472,10 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
             step_one(c);
             continue;
         }
-        if (unlikely(c->pending & PEND_VMX) && (c->ctx & CTX_VMX) && vmx_mtf_on(c->vmx)) {
+        if (unlikely(c->pending & PEND_VMX) && (c->ctx & CTX_VMX) && vmx_step_one(c)) {
             /* monitor trap flag: one instruction, then the MTF exit (SDM Vol.3C 25.5.2); an
-             * instruction that exits by itself clears the pending MTF exit */
-            c->vmx->mtf_pending = true;
+             * instruction that exits by itself clears the pending MTF exit. Also an
+             * instruction restarted to be followed at once by APIC-write emulation (29.4.3.2) */
             run_one(c);
             continue;
         }

@@ -34,13 +34,18 @@ static inline void check_smc(struct cpu *c)
 struct ept_walk_ctx {
     struct cpu *c;
     bool failed;
+    bool apic; /* the entry is on the APIC-access page (SDM Vol.3C 29.4.6.1) */
     struct ept_fail fail;
 };
 static bool gw_xlate(struct ept_walk_ctx *g, uint64_t gpa, unsigned acc, uint64_t *hpa)
 {
     if (g->failed) return false;
     if ((g->c->vmx->f[VF_EPT_POINTER] >> 6) & 1) acc = EPT_W;
-    if (vmx_ept_try(g->c, gpa, acc, hpa, &g->fail)) return true;
+    if (vmx_ept_try(g->c, gpa, acc, hpa, &g->fail)) {
+        if (likely(!VMX_APIC_ACCESS_HIT(g->c, *hpa))) return true;
+        g->apic = true;
+        g->fail.gpa = gpa;
+    }
     g->failed = true;
     return false;
 }
@@ -67,8 +72,9 @@ static enum paging_mode paging_mode(const struct cpu *c)
 }
 
 /* Translates lin for acc; fills the TLB entry of the given type when the page is RAM (or ROM for
- * reads and fetches). Returns the guest-physical address. May raise #PF. */
-static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
+ * reads and fetches). Returns the guest-physical address. May raise #PF. size and how describe
+ * the access for the APIC-access page of a VMX guest (vmx_apic_access). */
+static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, unsigned size, int how)
 {
     uint64_t gpa;
     bool global = false, large = false, fill_ok = true;
@@ -91,12 +97,13 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
             .pdpte = pm == PG_PAE ? c->pdpte : NULL,
         };
         struct walk_mem wm = {c->mem, walk_read, walk_write};
-        struct ept_walk_ctx g = {c, false, {0}};
+        struct ept_walk_ctx g = {c, false, false, {0}};
         if (ept) wm = (struct walk_mem){&g, gw_read, gw_write};
         struct walk_result r;
         uint32_t err;
         bool ok = mmu_walk(&p, &wm, lin, acc, &r, &err);
         if (unlikely(g.failed)) {
+            if (g.apic) vmx_apic_access_gpa(c, g.fail.gpa);
             g.fail.lin = lin;
             g.fail.lin_valid = true;
             vmx_ept_exit(c, &g.fail);
@@ -109,6 +116,8 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
         if (!(acc & ACC_USER) && r.user && p.smap) fill_ok = false;
     }
     if (ept) gpa = vmx_ept_gpa(c, gpa, ept_acc(acc), lin, true);
+    /* VMX: the APIC-access page is never cached, so every access to it is checked here */
+    if (unlikely(VMX_APIC_ACCESS_HIT(c, gpa))) return vmx_apic_access(c, gpa, acc, size, how);
     if (c->dbp_count && cpu_page_has_data_bp(c, lin & ~0xfffull)) fill_ok = false;
     if (type >= 0 && fill_ok) {
         uint8_t *h = phys_host(c->mem, gpa & ~0xfffull, type == TLB_W);
@@ -131,13 +140,17 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type)
 
 uint64_t cpu_read_gpa(struct cpu *c, uint64_t gpa, unsigned size)
 {
-    if (VMX_EPT_ACTIVE(c)) gpa = vmx_ept_gpa(c, gpa, EPT_R, 0, false);
+    if (VMX_EPT_ACTIVE(c)) {
+        uint64_t hpa = vmx_ept_gpa(c, gpa, EPT_R, 0, false);
+        if (unlikely(VMX_APIC_ACCESS_HIT(c, hpa))) vmx_apic_access_gpa(c, gpa);
+        gpa = hpa;
+    }
     return phys_read(c->mem, gpa, size);
 }
 
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
 {
-    return translate(c, lin, acc, -1);
+    return translate(c, lin, acc, -1, 0, APIC_ACC_NODATA);
 }
 
 /* #AC: misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol.3A 6.15, interrupt 17). */
@@ -153,13 +166,13 @@ uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
     if (c->dbp_count) cpu_check_data_bp(c, lin, size, (acc & ACC_WRITE) != 0);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
-        uint64_t gpa = translate(c, lin, acc, TLB_R);
+        uint64_t gpa = translate(c, lin, acc, TLB_R, size, APIC_ACC_READ);
         return phys_read(c->mem, gpa, size);
     }
     /* Page-crossing: translate both pages before reading anything. */
     uint64_t lin2 = (lin + first) & c->lin_mask;
-    uint64_t gpa1 = translate(c, lin, acc, TLB_R);
-    uint64_t gpa2 = translate(c, lin2, acc, TLB_R);
+    uint64_t gpa1 = translate(c, lin, acc, TLB_R, 0, APIC_ACC_READ);
+    uint64_t gpa2 = translate(c, lin2, acc, TLB_R, 0, APIC_ACC_READ);
     uint64_t v = 0;
     for (unsigned k = 0; k < size; k++) {
         uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
@@ -174,14 +187,14 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     if (c->dbp_count) cpu_check_data_bp(c, lin, size, true);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
-        uint64_t gpa = translate(c, lin, acc, TLB_W);
+        uint64_t gpa = translate(c, lin, acc, TLB_W, size, APIC_ACC_WRITE);
         phys_write(c->mem, gpa, val, size);
         check_smc(c);
         return;
     }
     uint64_t lin2 = (lin + first) & c->lin_mask;
-    uint64_t gpa1 = translate(c, lin, acc, TLB_W);
-    uint64_t gpa2 = translate(c, lin2, acc, TLB_W);
+    uint64_t gpa1 = translate(c, lin, acc, TLB_W, 0, APIC_ACC_WRITE);
+    uint64_t gpa2 = translate(c, lin2, acc, TLB_W, 0, APIC_ACC_WRITE);
     for (unsigned k = 0; k < size; k++) {
         uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
         phys_write(c->mem, g, (val >> (8 * k)) & 0xff, 1);
@@ -205,10 +218,11 @@ void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
 {
     uint64_t lin = seg_lin(c, s, off, size, SEG_OK_W);
     unsigned acc = ACC_WRITE | (c->tlb_user ? ACC_USER : 0);
-    translate(c, lin, acc, -1);
     uint64_t last = (lin + size - 1) & c->lin_mask;
+    bool cross = (last >> 12) != (lin >> 12);
+    translate(c, lin, acc, -1, cross ? 0 : size, APIC_ACC_PROBE);
     /* a fault on the second page reports that page's first byte in CR2 */
-    if ((last >> 12) != (lin >> 12)) translate(c, last & ~0xfffull, acc, -1);
+    if (cross) translate(c, last & ~0xfffull, acc, -1, 0, APIC_ACC_PROBE);
 }
 
 uint64_t sys_read(struct cpu *c, uint64_t lin, unsigned size)
@@ -219,7 +233,7 @@ uint64_t sys_read(struct cpu *c, uint64_t lin, unsigned size)
         uint64_t a = (lin + k) & c->lin_mask;
         unsigned chunk = 0x1000 - (unsigned)(a & 0xfff);
         if (chunk > size - k) chunk = size - k;
-        uint64_t gpa = translate(c, a, ACC_IMPLICIT, -1);
+        uint64_t gpa = translate(c, a, ACC_IMPLICIT, -1, chunk == size ? size : 0, APIC_ACC_READ);
         for (unsigned j = 0; j < chunk; j++) v |= phys_read(c->mem, gpa + j, 1) << (8 * (k + j));
         k += chunk;
     }
@@ -230,8 +244,9 @@ void sys_write(struct cpu *c, uint64_t lin, unsigned size, uint64_t v)
 {
     lin &= c->lin_mask;
     uint64_t last = (lin + size - 1) & c->lin_mask;
-    uint64_t gpa1 = translate(c, lin, ACC_IMPLICIT | ACC_WRITE, -1);
-    uint64_t gpa2 = (last >> 12) != (lin >> 12) ? translate(c, last & ~0xfffull, ACC_IMPLICIT | ACC_WRITE, -1) : 0;
+    bool cross = (last >> 12) != (lin >> 12);
+    uint64_t gpa1 = translate(c, lin, ACC_IMPLICIT | ACC_WRITE, -1, cross ? 0 : size, APIC_ACC_WRITE);
+    uint64_t gpa2 = cross ? translate(c, last & ~0xfffull, ACC_IMPLICIT | ACC_WRITE, -1, 0, APIC_ACC_WRITE) : 0;
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     for (unsigned k = 0; k < size; k++) {
         uint64_t g = k < first ? gpa1 + k : gpa2 + (k - first);
@@ -251,7 +266,7 @@ uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out)
         *gpa_out = (c->tlb.info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
         return (uint8_t *)(e->addend + (uintptr_t)lin);
     }
-    uint64_t gpa = translate(c, lin, acc, TLB_X);
+    uint64_t gpa = translate(c, lin, acc, TLB_X, 1, APIC_ACC_READ);
     *gpa_out = gpa;
     return phys_host(c->mem, gpa, false);
 }

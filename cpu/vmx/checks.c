@@ -82,6 +82,23 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     if (!(proc & CPU_TPR_SHADOW) &&
         CC(proc2 & (SEC_VIRT_X2APIC | SEC_APIC_REGISTER_VIRT | SEC_VIRT_INTR_DELIVERY)))
         return e;
+    /* the APIC-access address; x2APIC mode excludes APIC accesses; virtual-interrupt delivery
+     * needs external-interrupt exiting */
+    if (proc2 & SEC_VIRT_APIC_ACCESSES) {
+        uint64_t aa = f[VF_APIC_ACCESS_ADDR];
+        if (CC((aa & 0xfff) || above_maxphys(aa, mp))) return e;
+    }
+    if ((proc2 & SEC_VIRT_X2APIC) && CC(proc2 & SEC_VIRT_APIC_ACCESSES)) return e;
+    if ((proc2 & SEC_VIRT_INTR_DELIVERY) && CC(!(pin & PIN_EXT_INTR_EXITING))) return e;
+    /* process posted interrupts: virtual-interrupt delivery, acknowledge interrupt on exit, an
+     * 8-bit notification vector, a 64-byte aligned descriptor */
+    if (pin & PIN_POSTED_INTR) {
+        uint64_t pd = f[VF_POSTED_INTR_DESC_ADDR];
+        if (CC(!(proc2 & SEC_VIRT_INTR_DELIVERY))) return e;
+        if (CC(!(exit & EXIT_ACK_INTR_ON_EXIT))) return e;
+        if (CC(f[VF_POSTED_INTR_NV] & 0xff00)) return e;
+        if (CC((pd & 0x3f) || above_maxphys(pd, mp))) return e;
+    }
     if (!(pin & PIN_NMI_EXITING) && CC(pin & PIN_VIRTUAL_NMIS)) return e;
     if (!(pin & PIN_VIRTUAL_NMIS) && CC(proc & CPU_NMI_WINDOW_EXITING)) return e;
     if ((proc2 & SEC_ENABLE_VPID) && CC(f[VF_VIRTUAL_PROCESSOR_ID] == 0)) return e;

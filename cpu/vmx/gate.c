@@ -184,11 +184,11 @@ static void gate_cr_write(struct cpu *c, const struct insn *i)
         if (x->proc & CPU_TPR_SHADOW) {
             /* MOV to CR8 writes VTPR (bits 7:4 = the value, the rest of the dword 0) and then
              * virtualizes the TPR: without virtual-interrupt delivery, a VTPR class below the
-             * TPR threshold is a trap-like VM exit (SDM Vol.3C 29.3, 29.1.2) */
+             * TPR threshold is a trap-like VM exit; with it, PPR virtualization and the
+             * evaluation of pending virtual interrupts (SDM Vol.3C 29.3, 29.1.2) */
             if (v >> 4) raise_gp(c, 0);
             phys_write(c->mem, f[VF_VIRTUAL_APIC_PAGE_ADDR] + 0x80, (uint32_t)(v << 4), 4);
-            if (!(x->proc2 & SEC_VIRT_INTR_DELIVERY) && v < (f[VF_TPR_THRESHOLD] & 0xf))
-                vmx_exit_trap(c, EXIT_TPR_BELOW_THRESHOLD, 0);
+            if (vmx_apicv_tpr(c)) vmx_exit_trap(c, EXIT_TPR_BELOW_THRESHOLD, 0);
             return;
         }
         break;
@@ -631,6 +631,15 @@ bool vmx_check_events(struct cpu *c)
         vmx_update_pending(c);
         return true;
     }
+    /* APIC-write emulation after a virtualized write (SDM Vol.3C 29.4.3.2) and the
+     * TPR-below-threshold exit after VM entry (26.7.7) come before SMIs, INIT and lower priority
+     * events, so before a pending MTF exit */
+    uint64_t aq;
+    uint32_t ar = vmx_apicv_pending_trap(c, &aq);
+    if (ar) {
+        vmx_do_exit(c, ar, aq);
+        return true;
+    }
     if (x->mtf_pending) {
         /* a pending MTF exit comes before NMIs and interrupts (SDM Vol.3C 25.5.2, 26.7.8) */
         x->mtf_pending = false;
@@ -655,6 +664,9 @@ bool vmx_check_events(struct cpu *c)
         vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;
     }
+    /* virtual-interrupt delivery has the priority of interrupt-window exits, above external
+     * interrupts (SDM Vol.3C 29.2.2) */
+    if (x->vintr_recognized && vmx_apicv_deliver(c)) return true;
     if ((x->pin & PIN_EXT_INTR_EXITING) && (c->pending & PEND_INTR)) {
         uint32_t info = 0;
         if (x->exit_ctl & EXIT_ACK_INTR_ON_EXIT) {
@@ -663,6 +675,9 @@ bool vmx_check_events(struct cpu *c)
                 c->pending &= ~PEND_INTR; /* withdrawn before the acknowledge */
                 return false;
             }
+            /* the notification vector of posted interrupts is processed, not exited for
+             * (SDM Vol.3C 29.6) */
+            if ((x->pin & PIN_POSTED_INTR) && vmx_apicv_posted(c, vec)) return true;
             info = INTR_INFO_VALID | INTR_TYPE_EXT << 8 | (uint32_t)vec;
         }
         x->exit_intr_info = info;
@@ -687,9 +702,23 @@ void vmx_update_pending(struct cpu *c)
     struct vmx *x = c->vmx;
     /* external interrupts raise PEND_INTR themselves, and the preemption timer shortens the run
      * (cpu/exec.c clamp_run_end) */
-    if (x->guest && (x->inject_pending || x->mtf_pending ||
+    if (x->guest && (x->inject_pending || x->mtf_pending || x->vintr_recognized || x->apic_write_pending ||
+                     x->apic_step || x->tpr_exit_pending ||
                      (x->proc & (CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG))))
         c->pending |= PEND_VMX;
     else
         c->pending &= ~PEND_VMX;
+}
+
+bool vmx_step_one(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    bool one = x->apic_step;
+    x->apic_step = false;
+    if (vmx_mtf_on(x)) {
+        x->mtf_pending = true; /* the MTF exit follows the instruction (SDM Vol.3C 25.5.2) */
+        one = true;
+    }
+    vmx_update_pending(c);
+    return one;
 }

@@ -88,6 +88,20 @@ static void describe(const struct cpu *c, unsigned reason, uint64_t q, char *buf
     case EXIT_INVLPG:
         snprintf(buf, n, "address %#llx", (unsigned long long)q);
         break;
+    case EXIT_APIC_ACCESS: { /* SDM Vol.3C 27.2.1, table 27-6 */
+        static const char *const types[16] = {
+            [0] = "linear read", [1] = "linear write", [2] = "fetch", [3] = "linear access during event delivery",
+            [10] = "guest-physical access during event delivery", [15] = "guest-physical access"};
+        const char *t = types[(q >> 12) & 15];
+        snprintf(buf, n, "%s at offset %#x", t ? t : "?", (unsigned)(q & 0xfff));
+        break;
+    }
+    case EXIT_APIC_WRITE:
+        snprintf(buf, n, "offset %#x", (unsigned)(q & 0xfff));
+        break;
+    case EXIT_VIRTUALIZED_EOI:
+        snprintf(buf, n, "vector %#x", (unsigned)(q & 0xff));
+        break;
     case EXIT_INVALID_GUEST_STATE: case EXIT_MSR_LOADING:
         snprintf(buf, n, "%s", c->vmx->fail_why ? c->vmx->fail_why : "");
         break;

@@ -151,6 +151,7 @@ struct vmx_tlb_slot {
     bool valid;
     uint16_t vpid;
     uint64_t eptp; /* EPTP, or ~0 without EPT */
+    uint64_t apic_page; /* the APIC-access page kept out of t, or ~0 */
     struct tlb t;
 };
 
@@ -194,6 +195,15 @@ struct vmx {
     struct vmx_tlb_slot host_tlb, guest_tlb;
     /* why the last VM entry check failed (for -d vmx and unit tests) */
     const char *fail_why;
+    /* APIC virtualization (SDM Vol.3C chapter 29, cpu/vmx/apicv.c). RVI and SVI live in the
+     * cached guest-interrupt-status field while the guest runs. */
+    uint64_t apic_access_page;   /* APIC-access address of the running guest (page aligned) */
+    bool vintr_recognized;       /* a pending virtual interrupt is recognized (29.2.1) */
+    bool apic_write_pending;     /* a virtualized write awaits APIC-write emulation (29.4.3.2) */
+    uint16_t apic_write_off;     /* its page offset and size */
+    uint8_t apic_write_size;
+    bool apic_step;              /* run the next guest instruction alone (see vmx_apic_access) */
+    bool tpr_exit_pending;       /* TPR-below-threshold exit right after VM entry (26.7.7) */
 };
 #define VMCS_PTR_NONE (~0ull)
 
@@ -282,6 +292,45 @@ unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t de
 NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual);
 /* Monitor trap flag on: the run loop executes the guest one instruction at a time. */
 static inline bool vmx_mtf_on(const struct vmx *x) { return (x->proc & CPU_MONITOR_TRAP_FLAG) != 0; }
+/* At an instruction boundary with PEND_VMX: true when the next guest instruction must run alone
+ * (the monitor trap flag, whose exit it arms, or an instruction restarted by vmx_apic_access).
+ * Never raises. */
+bool vmx_step_one(struct cpu *c);
+
+/* ---- APIC virtualization (cpu/vmx/apicv.c, SDM Vol.3C chapter 29) ---- */
+/* True when physical address pa is on the APIC-access page of a guest running with "virtualize
+ * APIC accesses" (29.4). Such pages never get TLB entries in the guest's context. */
+#define VMX_APIC_ACCESS_HIT(c, pa)                                                                 \
+    (((c)->ctx & CTX_VMX) && ((c)->vmx->proc2 & SEC_VIRT_APIC_ACCESSES) &&                       \
+     ((pa) & ~0xfffull) == (c)->vmx->apic_access_page)
+/* How a linear access to the APIC-access page uses its data (vmx_apic_access). */
+enum { APIC_ACC_READ, APIC_ACC_WRITE, APIC_ACC_PROBE, APIC_ACC_NODATA };
+/* A linear access of size bytes (0: a page-crossing part) that translated to physical address pa
+ * on the APIC-access page (29.4.1-29.4.3): acc is the walker's access kind (ACC_*), how one of
+ * APIC_ACC_*. Either takes the APIC-access VM exit (longjmps) or returns the physical address to
+ * use instead, on the virtual-APIC page; a virtualized write is remembered for APIC-write
+ * emulation after the instruction. May longjmp. */
+uint64_t vmx_apic_access(struct cpu *c, uint64_t pa, unsigned acc, unsigned size, int how);
+/* A guest-physical access (EPT on: guest paging structures, PDPTE loads) whose translation is on
+ * the APIC-access page: always an APIC-access VM exit (29.4.6.1). Always longjmps. */
+NORETURN void vmx_apic_access_gpa(struct cpu *c, uint64_t gpa);
+/* TPR virtualization (29.1.2) after VTPR was written: returns EXIT_TPR_BELOW_THRESHOLD when
+ * a trap-like exit is due, else 0. Never raises. */
+uint32_t vmx_apicv_tpr(struct cpu *c);
+/* VM entry (26.3.2.5, 26.7.7): RVI/SVI, PPR virtualization and the evaluation of pending virtual
+ * interrupts; arms the TPR-below-threshold exit that follows entry. Never raises. */
+void vmx_apicv_entry(struct cpu *c);
+/* At an instruction boundary (vmx_check_events): APIC-write emulation of a virtualized write, or
+ * the TPR-threshold exit after entry. Returns the reason of the trap-like VM exit the caller
+ * must take (with *qual), or 0. Never raises. */
+uint32_t vmx_apicv_pending_trap(struct cpu *c, uint64_t *qual);
+/* An external interrupt acknowledged with vector vec while "process posted interrupts" is 1:
+ * when vec is the notification vector, posted-interrupt processing (29.6) and true; else false
+ * (the external-interrupt exit happens). Never raises. */
+bool vmx_apicv_posted(struct cpu *c, int vec);
+/* Virtual-interrupt delivery (29.2.2) when a virtual interrupt is recognized and not blocked;
+ * returns true when one was delivered. May longjmp (faults or exits during delivery). */
+bool vmx_apicv_deliver(struct cpu *c);
 
 /* The saved TLB contexts: dropped (a change that invalidates every translation, e.g. the
  * physical memory map), or their write entries dropped (a page became a code page). */

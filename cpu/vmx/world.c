@@ -217,6 +217,19 @@ static uint64_t tlb_key_eptp(const struct vmx *x)
     return (x->proc2 & SEC_ENABLE_EPT) ? x->f[VF_EPT_POINTER] : ~0ull;
 }
 
+/* Drops the translations to the APIC-access page from a restored guest TLB context made while
+ * "virtualize APIC accesses" was 0 or the page was elsewhere (SDM Vol.3C 29.4.5 leaves such
+ * stale translations to software; turtles never uses them): every access to the page must
+ * reach the check in the TLB-miss path. */
+static void tlb_drop_apic_page(struct tlb *t, uint64_t page)
+{
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++)
+                if (t->e[u][ty][k].tag != TLB_INVALID && (t->info[u][ty][k] & ~0xfffull) == page)
+                    t->e[u][ty][k].tag = TLB_INVALID;
+}
+
 static void tlb_to_guest(struct cpu *c)
 {
     struct vmx *x = c->vmx;
@@ -229,10 +242,13 @@ static void tlb_to_guest(struct cpu *c)
         x->host_tlb.valid = false;
     }
     struct vmx_tlb_slot *g = &x->guest_tlb;
-    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x))
+    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x)) {
         c->tlb = g->t;
-    else
+        if ((x->proc2 & SEC_VIRT_APIC_ACCESSES) && g->apic_page != x->apic_access_page)
+            tlb_drop_apic_page(&c->tlb, x->apic_access_page);
+    } else {
         tlb_flush_all(&c->tlb);
+    }
     g->valid = false;
     c->tlb.epoch = ep + 1;
 }
@@ -248,6 +264,7 @@ static void tlb_to_host(struct cpu *c)
         g->t = c->tlb;
         g->vpid = (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID];
         g->eptp = tlb_key_eptp(x);
+        g->apic_page = x->apic_access_page; /* ~0 without "virtualize APIC accesses" */
     }
     if (vpid && x->host_tlb.valid)
         c->tlb = x->host_tlb.t;
@@ -316,6 +333,9 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     x->idt_vec_info = 0;
     x->inject_pending = false;
     x->mtf_pending = false;
+    /* an exit before APIC-write emulation cancels it (SDM Vol.3C 29.4.3.2); RVI and SVI stay in
+     * the guest-interrupt-status field, which is where the exit saves them (27.3.4) */
+    x->apic_write_pending = x->apic_step = x->tpr_exit_pending = x->vintr_recognized = false;
     f[VF_VM_ENTRY_INTR_INFO] &= ~(uint64_t)INTR_INFO_VALID;
     if (log_mask & LOG_VMX) vmx_log_exit(c, reason, qual);
     save_guest(c);
@@ -537,6 +557,8 @@ int vmx_enter(struct cpu *c, bool launch)
         entry_fail(c, EXIT_MSR_LOADING, bad);
         return -1;
     }
+    /* 26.3.2.5, 26.7.7: the APIC-virtualization state of the guest */
+    vmx_apicv_entry(c);
     if (launch) x->launched = true;
     x->ple_valid = false; /* the first PAUSE after VM entry starts a loop (25.1.3) */
     phys_write(c->mem, x->cur + VMCS_OFF_LAUNCH, 1, 4);

@@ -54,6 +54,7 @@ struct sdm_field {
 
 static const struct sdm_field sdm[] = {
     B1(0x0000, "VIRTUAL_PROCESSOR_ID"),
+    B1(0x0002, "POSTED_INTR_NV"),
     B1(0x0004, "EPTP_INDEX"),
     B2(0x0800, "GUEST_ES_SELECTOR"),
     B2(0x0802, "GUEST_CS_SELECTOR"),
@@ -81,6 +82,7 @@ static const struct sdm_field sdm[] = {
     B4(0x2010, "TSC_OFFSET"),
     B4(0x2012, "VIRTUAL_APIC_PAGE_ADDR"),
     B4(0x2014, "APIC_ACCESS_ADDR"),
+    B4(0x2016, "POSTED_INTR_DESC_ADDR"),
     B4(0x2018, "VM_FUNCTION_CONTROLS"),
     B4(0x201a, "EPT_POINTER"),
     B4(0x201c, "EOI_EXIT_BITMAP0"),
@@ -204,10 +206,8 @@ static const struct sdm_field sdm[] = {
 /* Fields of the SDM tables that turtles does not implement yet (their features are not
  * advertised): VMREAD/VMWRITE of them must fail as unsupported (SDM Vol.3C 30.3, error 12). */
 static const uint16_t sdm_unimplemented[] = {
-    0x0002, /* B-1 posted-interrupt notification vector */
     0x0812, /* B-2 PML index */
     0x200e, /* B-4 PML address */
-    0x2016, /* B-4 posted-interrupt descriptor address */
     0x202a, /* B-4 virtualization-exception information address */
     0x2808, /* B-6 guest IA32_PERF_GLOBAL_CTRL */
     0x2c04, /* B-7 host IA32_PERF_GLOBAL_CTRL */
