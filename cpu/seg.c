@@ -214,8 +214,13 @@ void seg_null_outer(struct cpu *c)
         if (sg->ar & AR_UNUSABLE) continue;
         unsigned dpl = (sg->ar >> AR_DPL_SHIFT) & 3;
         bool conforming_code = (sg->ar & AR_S) && (sg->ar & 0xc) == 0xc;
-        /* SDM Vol.2 RET / IRET: data or non-conforming code with DPL < CPL becomes null */
-        if (!conforming_code && dpl < c->cpl) seg_load_null(c, regs[k], 0);
+        /* SDM Vol.2 RET / IRET: data or non-conforming code with DPL < CPL becomes null. No
+         * descriptor is loaded: the selector becomes null and the register unusable, but the
+         * hidden base stays (unlike MOV of a null selector), which 64-bit code relies on for
+         * FS/GS; e.g. a nested KVM's guest after an emulated VM exit (SDM Vol.3C 27.5.2 gives
+         * it a usable DPL0 FS with a null selector) returning to user mode with IRET. */
+        if (!conforming_code && dpl < c->cpl)
+            seg_set_cache(c, sg, regs[k], 0, sg->base, sg->limit, sg->ar | AR_UNUSABLE);
     }
 }
 
