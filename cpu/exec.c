@@ -86,6 +86,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
 {
     uint64_t lin = fetch_lin(c);
     uint64_t gpa;
+    c->icache->lookups++;
     uint8_t *page = mmu_fetch_page(c, lin, &gpa);
     struct memmap *m = c->mem;
     if (unlikely(!page)) {
@@ -214,6 +215,16 @@ static void link_block(struct block *prev, const struct block *b, uint64_t rip, 
     prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen};
 }
 
+/* Whether pending events need cpu_run between blocks. A maskable interrupt request does not
+ * while RFLAGS.IF is 0 (SDM Vol.3A 6.8.1): it stays pending, and the instructions that can set IF
+ * (STI, POPF, IRET, ...) end their blocks, so it is looked at again in time. Without this, an
+ * interrupt line left asserted while the guest runs with interrupts off (a firmware's PIT during
+ * the kernel's decompression) would stop block chaining after every block. */
+static ALWAYS_INLINE bool events_due(const struct cpu *c)
+{
+    return (c->pending & ~PEND_INTR) || (c->rflags & FL_IF);
+}
+
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
  * used up. Chaining is off while per-block logging (-d exec, -d cpu) is on. */
 static void run_blocks(struct cpu *c)
@@ -238,7 +249,8 @@ static void run_blocks(struct cpu *c)
             }
         }
         exec_insns(c, b, b->n);
-        if (c->pending || c->icount >= c->run_end) return;
+        if (unlikely(c->pending) && events_due(c)) return;
+        if (c->icount >= c->run_end) return;
         prev = b == &tmp || !chain ? NULL : (struct block *)b;
     }
 }

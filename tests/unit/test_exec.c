@@ -4,6 +4,7 @@
  * (cpu/ops/system.c). */
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
+#include "cpu/icache.h"
 #include "devices/bus.h"
 #include "mmu/memmap.h"
 
@@ -131,6 +132,24 @@ START_TEST(fault_rip_inside_block)
 }
 END_TEST
 
+/* A maskable interrupt request while IF = 0 stays pending without stopping block chaining: a
+ * loop keeps running from its chained block instead of looking it up again every iteration. */
+START_TEST(intr_pending_if_clear_keeps_chaining)
+{
+    static const uint8_t prog[] = {
+        0xfa,       /* cli */
+        0x40,       /* l: inc ax */
+        0xeb, 0xfd, /* jmp l */
+    };
+    load(prog, sizeof prog);
+    cpu_set_intr(c, true); /* nothing acknowledges it: c->irq_ack is NULL */
+    ck_assert_int_eq(cpu_run(c, 20000), CPU_STOP_BUDGET);
+    ck_assert_uint_ge(c->gpr[0] & 0xffff, 9000);
+    ck_assert_uint_le(c->icache->lookups, 10);
+    ck_assert(c->pending & PEND_INTR);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
@@ -139,6 +158,7 @@ static Suite *exec_suite(void)
     tcase_add_test(t, pause_charges_time);
     tcase_add_test(t, pause_advances_tsc);
     tcase_add_test(t, pause_budget_is_guest_time);
+    tcase_add_test(t, intr_pending_if_clear_keeps_chaining);
     suite_add_tcase(s, t);
     TCase *f = tcase_create("faults");
     tcase_add_checked_fixture(f, setup, teardown);
