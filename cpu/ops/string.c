@@ -83,7 +83,7 @@ static inline uint64_t rep_begin(struct cpu *c, const struct insn *i, bool si, b
 /* Suspends the instruction: it restarts at the same RIP with the registers as they are. */
 static inline void rep_suspend(struct cpu *c) { RIP(c) = cpu_insn_rip(c); }
 
-/* ---- fast path for REP MOVS / REP STOS (DF = 0, RAM, one page) ---- */
+/* ---- fast paths for REP MOVS (either direction) and REP STOS (DF = 0): RAM, one page ---- */
 
 /* Segment check without raising: is [off, off + len) accessible in segment s for need, without
  * wrapping the address size? Returns the linear address in *lin. */
@@ -144,6 +144,47 @@ static uint64_t movs_fast(struct cpu *c, const struct insn *i, unsigned sz, uint
     }
     aadd(c, 6, asz, (int64_t)len);
     aadd(c, 7, asz, (int64_t)len);
+    return n;
+}
+
+/* The same with DF = 1 (the iterations go down from rSI/rDI): up to max elements that end at the
+ * current ones, all in one page each. Compilers and the kernel's memmove use it for overlapping
+ * copies to higher addresses. */
+static uint64_t movs_fast_down(struct cpu *c, const struct insn *i, unsigned sz, uint64_t max)
+{
+    unsigned asz = i->asz;
+    uint64_t e = 1u << sz;
+    uint64_t si = areg(c, 6, asz), di = areg(c, 7, asz), lin_s, lin_d;
+    if (!seg_span(c, i->seg, si, e, asz, SEG_OK_R, &lin_s) ||
+        !seg_span(c, SEG_ES, di, e, asz, SEG_OK_W, &lin_d))
+        return 0;
+    if ((lin_s & 0xfff) + e > 0x1000 || (lin_d & 0xfff) + e > 0x1000) return 0;
+    /* elements at lin - k * e for k < n, none below the page or offset 0 */
+    uint64_t n = max, k;
+    if ((k = (lin_s & 0xfff) / e + 1) < n) n = k;
+    if ((k = (lin_d & 0xfff) / e + 1) < n) n = k;
+    if ((k = si / e + 1) < n) n = k;
+    if ((k = di / e + 1) < n) n = k;
+    if (n < 2) return 0;
+    uint64_t len = n << sz, back = len - e;
+    if (!seg_span(c, i->seg, si - back, len, asz, SEG_OK_R, &lin_s) ||
+        !seg_span(c, SEG_ES, di - back, len, asz, SEG_OK_W, &lin_d))
+        return 0;
+    const uint8_t *hs = host_span(c, TLB_R, lin_s, len);
+    uint8_t *hd = host_span(c, TLB_W, lin_d, len);
+    if (!hs || !hd) return 0;
+    if (hd < hs && hd + len > hs) {
+        /* destination overlaps the source below it: element-by-element downward semantics */
+        for (uint64_t j = n; j-- > 0;) {
+            uint64_t t;
+            memcpy(&t, hs + (j << sz), e);
+            memcpy(hd + (j << sz), &t, e);
+        }
+    } else {
+        memmove(hd, hs, len);
+    }
+    aadd(c, 6, asz, -(int64_t)len);
+    aadd(c, 7, asz, -(int64_t)len);
     return n;
 }
 
@@ -256,8 +297,8 @@ HANDLER(movs)
             rep_suspend(c);
             return;
         }
-        uint64_t n = 0;
-        if (step > 0 && cnt > 1) n = movs_fast(c, i, sz, cnt < REP_CHUNK - done ? cnt : REP_CHUNK - done);
+        uint64_t n = 0, max = cnt < REP_CHUNK - done ? cnt : REP_CHUNK - done;
+        if (cnt > 1) n = step > 0 ? movs_fast(c, i, sz, max) : movs_fast_down(c, i, sz, max);
         if (!n) {
             movs_one(c, i, sz, step);
             n = 1;

@@ -39,10 +39,14 @@ static void teardown(void)
     memmap_destroy(mem);
 }
 
-/* Loads a real-mode program at 0000:CODE with all segments 0 and SP 0x8000. */
+/* Loads a real-mode program at 0000:CODE with all segments 0 and SP 0x8000, and wakes the CPU
+ * (a previous program may have ended in HLT). The bytes are written behind the CPU's back, so
+ * decoded blocks are dropped. */
 static void load(const uint8_t *code, size_t len)
 {
     memcpy(ram + CODE, code, len);
+    icache_flush(c->icache);
+    c->halted = 0;
     for (unsigned s = 0; s < 6; s++) seg_load_real(c, s, 0);
     cpu_update_mode(c);
     RIP(c) = CODE;
@@ -150,6 +154,49 @@ START_TEST(intr_pending_if_clear_keeps_chaining)
 }
 END_TEST
 
+/* REP MOVS with DF = 1 (fast path: whole runs within a page at once) against an element-by-element
+ * model, for a copy without overlap and for both overlapping directions, bytes and words. */
+static void rep_movs_down_case(unsigned esz, uint16_t src, uint16_t dst, uint16_t count)
+{
+    uint8_t prog[] = {
+        0xfd,                                    /* std */
+        0xbe, (uint8_t)src, (uint8_t)(src >> 8), /* mov si, src */
+        0xbf, (uint8_t)dst, (uint8_t)(dst >> 8), /* mov di, dst */
+        0xb9, (uint8_t)count, (uint8_t)(count >> 8), /* mov cx, count */
+        0xf3, esz == 1 ? 0xa4 : 0xa5,            /* rep movsb / rep movsw */
+        0xf4,                                    /* hlt */
+    };
+    for (unsigned k = 0x2000; k < 0x7000; k++) ram[k] = (uint8_t)(k * 7 + (k >> 8));
+    static uint8_t want[0x10000];
+    memcpy(want, ram, sizeof want);
+    uint16_t si = src, di = dst;
+    for (unsigned n = 0; n < count; n++) {
+        uint8_t t[2];
+        memcpy(t, want + si, esz);
+        memcpy(want + di, t, esz);
+        si = (uint16_t)(si - esz);
+        di = (uint16_t)(di - esz);
+    }
+    load(prog, sizeof prog);
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[6] & 0xffff, si);
+    ck_assert_uint_eq(c->gpr[7] & 0xffff, di);
+    ck_assert_uint_eq(c->gpr[1] & 0xffff, 0);
+    ck_assert_msg(memcmp(ram + 0x2000, want + 0x2000, 0x5000) == 0, "memory differs (esz %u src %x dst %x)",
+                  esz, src, dst);
+}
+
+START_TEST(rep_movs_down)
+{
+    rep_movs_down_case(1, 0x3fff, 0x5ffe, 0x1800); /* apart, across pages */
+    rep_movs_down_case(2, 0x3ffe, 0x5ff0, 0x0c00);
+    rep_movs_down_case(1, 0x4800, 0x4900, 0x0a00); /* destination above, overlapping */
+    rep_movs_down_case(2, 0x4800, 0x4804, 0x0500);
+    rep_movs_down_case(1, 0x4900, 0x4880, 0x0a00); /* destination below, overlapping */
+    rep_movs_down_case(2, 0x4900, 0x48fe, 0x0500);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
@@ -163,6 +210,7 @@ static Suite *exec_suite(void)
     TCase *f = tcase_create("faults");
     tcase_add_checked_fixture(f, setup, teardown);
     tcase_add_test(f, fault_rip_inside_block);
+    tcase_add_test(f, rep_movs_down);
     suite_add_tcase(s, f);
     return s;
 }
