@@ -196,6 +196,7 @@ struct cpu {
     uint64_t run_end; /* cpu_run returns when icount reaches this */
     uint64_t idle_ns; /* guest time spent halted (HLT skips to the next timer deadline) */
     uint64_t pause_ns; /* guest time charged to PAUSE beyond its 1 ns (cpu/ops/system.c) */
+    uint64_t io_ns;    /* guest time charged to port I/O bus cycles (cpu/io.c) */
     struct tlb tlb;
 
     /* ---- cold ---- */
@@ -251,8 +252,12 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 /* Guest time of one PAUSE in ns (cpu/ops/system.c explains the value). */
 #define PAUSE_NS 140u
 /* Guest time in nanoseconds: one retired instruction is one nanosecond, plus the time skipped
- * while halted and the extra time of PAUSE. Deterministic; the board's virtual clock reads it. */
-static inline uint64_t cpu_vtime(const struct cpu *c) { return c->icount + c->idle_ns + c->pause_ns; }
+ * while halted and the extra time of PAUSE and of port I/O. Deterministic; the board's virtual
+ * clock reads it. */
+static inline uint64_t cpu_vtime(const struct cpu *c)
+{
+    return c->icount + c->idle_ns + c->pause_ns + c->io_ns;
+}
 /* Executes exactly one instruction (or delivers one pending event). */
 enum cpu_stop cpu_step(struct cpu *c);
 /* For a halted CPU (cpu_run returned CPU_STOP_HALT): returns whether an interrupt request can

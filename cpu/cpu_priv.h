@@ -536,6 +536,15 @@ void cpu_update_debug(struct cpu *c);
 void cpu_check_data_bp(struct cpu *c, uint64_t lin, unsigned size, bool write);
 bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page);
 
+/* Charges ns more guest time to the running instruction (PAUSE, port I/O), adding it to *acct,
+ * and ends the current run as much earlier, so that it still stops at the next timer deadline
+ * (the run's budget counts instructions, one per nanosecond). Never raises. */
+static inline void cpu_charge_ns(struct cpu *c, uint64_t *acct, uint64_t ns)
+{
+    *acct += ns;
+    c->run_end = c->run_end - c->icount > ns ? c->run_end - ns : c->icount;
+}
+
 /* Virtual time: TSC derives from the instruction count (deterministic). */
 uint64_t cpu_tsc(const struct cpu *c);
 

@@ -2,14 +2,21 @@
 #include "cpu/cpu_priv.h"
 #include "devices/bus.h"
 
+/* An access takes the bus time the board gave its port (devices/bus.h), charged after the
+ * device has seen it. */
 uint32_t cpu_io_in(struct cpu *c, uint16_t port, unsigned size)
 {
-    return bus_in(c->bus, port, size);
+    uint32_t v = bus_in(c->bus, port, size);
+    unsigned ns = bus_pio_time(c->bus, port);
+    if (ns) cpu_charge_ns(c, &c->io_ns, ns);
+    return v;
 }
 
 void cpu_io_out(struct cpu *c, uint16_t port, unsigned size, uint32_t v)
 {
     bus_out(c->bus, port, v, size);
+    unsigned ns = bus_pio_time(c->bus, port);
+    if (ns) cpu_charge_ns(c, &c->io_ns, ns);
 }
 
 /* The TSC counts guest nanoseconds (retired instructions plus halted time): deterministic, no

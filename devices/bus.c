@@ -15,6 +15,11 @@ bool bus_add_pio(struct bus *b, uint16_t base, unsigned count, const struct pio_
     return true;
 }
 
+void bus_set_pio_time(struct bus *b, uint16_t base, unsigned count, unsigned ns)
+{
+    for (unsigned k = 0; k < count && base + k <= 0xffff; k++) b->pio_ns[base + k] = (uint16_t)(ns > 0xffff ? 0xffff : ns);
+}
+
 uint32_t bus_in(struct bus *b, uint16_t port, unsigned size)
 {
     const struct pio_slot *s = &b->ports[port];

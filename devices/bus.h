@@ -17,6 +17,7 @@ struct pio_slot {
 
 struct bus {
     struct pio_slot ports[65536];
+    uint16_t pio_ns[65536]; /* guest ns an access takes beyond its instruction's own (0: none) */
 };
 
 /* An interrupt request line: a device raises or lowers it; the receiver (PIC, IOAPIC) is called
@@ -35,6 +36,11 @@ struct bus *bus_create(void);
 void bus_destroy(struct bus *b);
 /* Claims ports [base, base+count). Returns false if any is already claimed. */
 bool bus_add_pio(struct bus *b, uint16_t base, unsigned count, const struct pio_ops *ops, void *opaque);
+/* Sets the guest time (ns) that an access to ports [base, base+count) takes on the bus, beyond
+ * the instruction's own nanosecond; the CPU charges it (cpu/io.c). The board sets it for the
+ * ISA side of the chipset (machine/machine.c); it is 0 elsewhere. */
+void bus_set_pio_time(struct bus *b, uint16_t base, unsigned count, unsigned ns);
+static inline unsigned bus_pio_time(const struct bus *b, uint16_t port) { return b->pio_ns[port]; }
 uint32_t bus_in(struct bus *b, uint16_t port, unsigned size);
 void bus_out(struct bus *b, uint16_t port, uint32_t val, unsigned size);
 

@@ -1,5 +1,6 @@
 /* Virtual time. Guest time is derived from the retired-instruction count only: one instruction is
- * one nanosecond of guest time (a 1 GHz guest; PAUSE counts 140 ns, see cpu/ops/system.c), so every run with the same inputs sees the same
+ * one nanosecond of guest time (a 1 GHz guest; PAUSE counts 140 ns, see cpu/ops/system.c, and
+ * port I/O to the legacy devices 1 us more, see machine/machine.c), so every run with the same inputs sees the same
  * times. Devices arm timers with deadlines in guest nanoseconds; the board runs the CPU until the
  * next deadline and then fires due timers. Devices never read host time. */
 #ifndef MACHINE_CLOCK_H

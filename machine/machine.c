@@ -47,6 +47,7 @@ static const char *const vga_bios_paths[] = {
 };
 #define VGA_ROM_MAX (256u << 10)
 #define MAX_BAR_MAPS 16
+#define ISA_IO_NS 1000               /* guest ns of an I/O cycle on the ISA side (board_init_pc) */
 
 struct machine {
     struct machine_config cfg;
@@ -441,6 +442,19 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
      * 9600-baud console does not cost a million instructions per character (QEMU sends at once). */
     m->com1.fixed_char_ns = 1000;
 
+    /* Port I/O timing. The legacy devices sit behind the PIIX3's ISA bridge (on today's boards,
+     * the LPC bus), where an I/O cycle takes about a microsecond: Linux uses a port 0x80 write
+     * as its I/O delay, and a 2 us udelay as the alternative (arch/x86/kernel/io_delay.c).
+     * Charging it keeps guest code that polls these devices (PIT calibration loops, UART status)
+     * from spinning a thousand times longer than on hardware, and gives the PIT time to load a
+     * count between two accesses, as Linux's quick PIT calibration expects. Ports 00-FF
+     * (PIC, DMA, PIT, port 61, i8042, RTC, POST port 80, port 92, ...), the ELCR and COM1/COM2;
+     * PCI devices (IDE, PCI configuration, ACPI) and fw_cfg are not charged. */
+    bus_set_pio_time(m->bus, 0x00, 0x100, ISA_IO_NS);
+    bus_set_pio_time(m->bus, 0x4d0, 2, ISA_IO_NS);
+    bus_set_pio_time(m->bus, 0x2f8, 8, ISA_IO_NS);
+    bus_set_pio_time(m->bus, 0x3f8, 8, ISA_IO_NS);
+
     /* PCI: i440FX host bridge, PIIX3 ISA/IDE, PIIX4 power management */
     pci_bus_init(&m->pci, m->bus);
     m->pci.reset_request = board_pci_reset;
@@ -798,9 +812,10 @@ int machine_run(struct machine *m)
     double t = now_seconds() - t0;
     if (m->cfg.stats || (log_mask & LOG_STATS))
         fprintf(stderr, "turtles: %llu instructions in %.3f s (%.1f MIPS); guest time %.3f s, "
-                "%.3f s of it halted, %.3f s in PAUSE\n",
+                "%.3f s of it halted, %.3f s in PAUSE, %.3f s in port I/O\n",
                 (unsigned long long)c->icount, t, t > 0 ? c->icount / t / 1e6 : 0.0,
-                (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9);
+                (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9,
+                (double)c->io_ns / 1e9);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;

@@ -184,9 +184,7 @@ HANDLER(clac_stac)
 HANDLER(pause)
 {
     (void)i;
-    uint64_t extra = PAUSE_NS - 1; /* the retired instruction counts 1 ns itself */
-    c->pause_ns += extra;
-    c->run_end = c->run_end - c->icount > extra ? c->run_end - extra : c->icount;
+    cpu_charge_ns(c, &c->pause_ns, PAUSE_NS - 1); /* the retired instruction counts 1 ns itself */
 }
 
 /* IN/OUT (SDM Vol.2 IN, OUT): byte forms E4/E6/EC/EE; others 16 or 32 bits */

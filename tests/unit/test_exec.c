@@ -92,6 +92,30 @@ START_TEST(pause_advances_tsc)
 }
 END_TEST
 
+/* Port I/O takes the bus time set for its port (the board gives the ISA side 1 us) on top of
+ * the instruction's own nanosecond, for IN, OUT and each INS/OUTS element; other ports none. */
+START_TEST(port_io_time)
+{
+    static const uint8_t prog[] = {
+        0xe4, 0x61,             /* in al, 0x61 */
+        0xe6, 0x61,             /* out 0x61, al */
+        0xe4, 0x62,             /* in al, 0x62 (no time set) */
+        0xba, 0x61, 0x00,       /* mov dx, 0x61 */
+        0xbf, 0x00, 0x30,       /* mov di, 0x3000 */
+        0xb9, 0x03, 0x00,       /* mov cx, 3 */
+        0xfc,                   /* cld */
+        0xf3, 0x6c,             /* rep insb */
+        0xf4,                   /* hlt */
+    };
+    bus_set_pio_time(bus, 0x61, 1, 1000);
+    load(prog, sizeof prog);
+    uint64_t i0 = c->icount, t0 = cpu_vtime(c);
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->io_ns, 5 * 1000);
+    ck_assert_uint_eq(cpu_vtime(c) - t0, (c->icount - i0) + 5 * 1000);
+}
+END_TEST
+
 /* A budget is guest time: a PAUSE loop stops near the budget's end in guest time, not after
  * budget instructions. */
 START_TEST(pause_budget_is_guest_time)
@@ -206,6 +230,7 @@ static Suite *exec_suite(void)
     tcase_add_test(t, pause_advances_tsc);
     tcase_add_test(t, pause_budget_is_guest_time);
     tcase_add_test(t, intr_pending_if_clear_keeps_chaining);
+    tcase_add_test(t, port_io_time);
     suite_add_tcase(s, t);
     TCase *f = tcase_create("faults");
     tcase_add_checked_fixture(f, setup, teardown);
