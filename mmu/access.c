@@ -77,7 +77,8 @@ static enum paging_mode paging_mode(const struct cpu *c)
 static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, unsigned size, int how)
 {
     uint64_t gpa;
-    bool global = false, large = false, fill_ok = true;
+    bool global = false, fill_ok = true;
+    unsigned shift = 12; /* log2 of the size of the page lin is in */
     enum paging_mode pm = paging_mode(c);
     bool ept = VMX_EPT_ACTIVE(c);
     if (pm == PG_NONE) {
@@ -111,7 +112,7 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, u
         if (!ok) cpu_raise_pf(c, lin, err);
         gpa = r.gpa & c->a20_mask;
         global = r.global;
-        large = r.page_size > 4096;
+        shift = (unsigned)__builtin_ctzll(r.page_size);
         /* Supervisor data accesses to user pages under SMAP depend on RFLAGS.AC: never cached. */
         if (!(acc & ACC_USER) && r.user && p.smap) fill_ok = false;
     }
@@ -130,8 +131,9 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, u
                 unsigned k = (lin >> 12) & TLB_MASK;
                 c->tlb.e[u][type][k].tag = page;
                 c->tlb.e[u][type][k].addend = addend;
-                c->tlb.info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0);
-                if (large) c->tlb.has_large = true;
+                c->tlb.info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0) |
+                                          (shift > 12 ? (uint64_t)shift << TLBF_SHIFT_POS : 0);
+                if (shift > 12) c->tlb.has_large = true;
             }
         }
     }

@@ -26,11 +26,15 @@ struct tlb {
     struct tlb_entry e[2][TLB_TYPES][TLB_SIZE];
     /* cold side info per entry: guest-physical page | TLBF_* flags */
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
-    bool has_large;  /* a large page was cached since the last full flush */
+    bool has_large;  /* a piece of a large page was cached since the last full flush */
     uint64_t epoch;  /* bumped by flushes of fetch translations and by mode changes: invalidates
                       * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone) */
 };
 #define TLBF_GLOBAL 1ull
+/* info bits 1-5: log2 of the size of the page an entry was cut from when larger than 4 KiB (21,
+ * 22 or 30), 0 for a 4 KiB page */
+#define TLBF_SHIFT_POS 1
+#define TLBF_SHIFT(info) ((unsigned)((info) >> TLBF_SHIFT_POS) & 31)
 
 /* Access kinds for the walker (bit layout matches the #PF error code where it can). */
 #define ACC_WRITE 0x02

@@ -22,19 +22,24 @@ void tlb_flush_nonglobal(struct tlb *t)
 }
 
 /* INVLPG: every translation for the page, global or not (SDM Vol.3A 4.10.4.1). Entries filled
- * from large pages are 4 KiB pieces, so a large page forces a full flush. */
+ * from a large page are 4 KiB pieces of it that may sit at any index, so while such pieces are
+ * cached every entry is checked: it goes when the page it was cut from (its size is in info)
+ * contains lin. */
 void tlb_flush_page(struct tlb *t, uint64_t lin)
 {
-    if (t->has_large) {
-        tlb_flush_all(t);
-        return;
-    }
     unsigned k = (lin >> 12) & TLB_MASK;
     uint64_t tag = lin & ~0xfffull;
     t->epoch++;
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;
+    if (!t->has_large) return;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned j = 0; j < TLB_SIZE; j++) {
+                unsigned sh = TLBF_SHIFT(t->info[u][ty][j]);
+                if (sh && ((t->e[u][ty][j].tag ^ lin) >> sh) == 0) t->e[u][ty][j].tag = TLB_INVALID;
+            }
 }
 
 /* Drops every write translation (a page became a code page). */

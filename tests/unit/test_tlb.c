@@ -164,20 +164,37 @@ START_TEST(test_flush_page)
 }
 END_TEST
 
-/* With a large page cached, its 4 KiB pieces may sit anywhere: INVLPG flushes everything. */
+/* With pieces of large pages cached (at any index), INVLPG drops every piece of the large page
+ * that holds the address, and the 4 KiB entries for the address itself, and nothing else. Here
+ * the pieces of (0, W) and (0, X) are cut from the 2 MiB page at 0x200000, those of (1, R) from
+ * the 2 MiB page at 0x400000; the other slots hold 4 KiB pages. */
 START_TEST(test_flush_page_large)
 {
     fill_all();
+    for (unsigned k = 0; k < TLB_SIZE; k++) {
+        t->info[0][TLB_W][k] |= 21ull << TLBF_SHIFT_POS;
+        t->info[0][TLB_X][k] |= 21ull << TLBF_SHIFT_POS;
+        t->info[1][TLB_R][k] |= 21ull << TLBF_SHIFT_POS;
+    }
     t->has_large = true;
-    tlb_flush_page(t, 0x200000);
+    memcpy(ref, t, sizeof *t);
+    tlb_flush_page(t, 0x205123);
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
-            for (unsigned k = 0; k < TLB_SIZE; k++)
-                CHECK(!valid(u, ty, k), "large: entry [%u][%u][%u] kept", u, ty, k);
-    CHECK(!t->has_large, "has_large kept after the full flush");
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                bool in_large = u == 0 && (ty == TLB_W || ty == TLB_X);
+                if (in_large)
+                    CHECK(!valid(u, ty, k), "piece [%u][%u][%u] of the flushed large page kept", u, ty, k);
+                else
+                    CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
+            }
+    CHECK(t->has_large, "has_large cleared while pieces remain");
     CHECK(t->epoch > 41, "epoch not bumped");
-    /* after that, a page flush is precise again */
+    /* a 4 KiB page inside a region of large pieces: only its own entries go */
     fill_all();
+    for (unsigned k = 0; k < TLB_SIZE; k++) t->info[1][TLB_R][k] |= 21ull << TLBF_SHIFT_POS;
+    t->has_large = true;
+    memcpy(ref, t, sizeof *t);
     tlb_flush_page(t, slot_page(0, TLB_R, 7));
     CHECK(!valid(0, TLB_R, 7), "page not flushed");
     CHECK(same(1, TLB_R, 7) && same(0, TLB_W, 7) && same(0, TLB_R, 8), "neighbours flushed");
