@@ -219,10 +219,12 @@ static void link_block(struct block *prev, const struct block *b, uint64_t rip, 
  * while RFLAGS.IF is 0 (SDM Vol.3A 6.8.1): it stays pending, and the instructions that can set IF
  * (STI, POPF, IRET, ...) end their blocks, so it is looked at again in time. Without this, an
  * interrupt line left asserted while the guest runs with interrupts off (a firmware's PIT during
- * the kernel's decompression) would stop block chaining after every block. */
+ * the kernel's decompression) would stop block chaining after every block. In VMX non-root
+ * operation the request is always due: with external-interrupt exiting it causes a VM exit
+ * whatever RFLAGS.IF is (SDM Vol.3C 25.2), and cpu_run's VMX check decides. */
 static ALWAYS_INLINE bool events_due(const struct cpu *c)
 {
-    return (c->pending & ~PEND_INTR) || (c->rflags & FL_IF);
+    return (c->pending & ~PEND_INTR) || (c->rflags & FL_IF) || (c->ctx & CTX_VMX);
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
@@ -397,7 +399,8 @@ static void clamp_run_end(struct cpu *c)
 {
     const struct vmx *x = c->vmx;
     if ((c->ctx & CTX_VMX) && (x->pin & PIN_PREEMPTION_TIMER)) {
-        uint64_t at = x->preempt_deadline > c->idle_ns ? x->preempt_deadline - c->idle_ns : 0;
+        uint64_t off = cpu_vtime(c) - c->icount; /* halted, PAUSE and port I/O time */
+        uint64_t at = x->preempt_deadline > off ? x->preempt_deadline - off : 0;
         if (at < c->run_end) c->run_end = at > c->icount ? at : c->icount;
     }
 }

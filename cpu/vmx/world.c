@@ -565,7 +565,7 @@ int vmx_enter(struct cpu *c, bool launch)
     if (x->pin & PIN_PREEMPTION_TIMER) {
         x->preempt_shift = (uint8_t)(x->caps.misc & 0x1f);
         x->preempt_deadline = cpu_vtime(c) + ((uint64_t)(uint32_t)f[VF_VMX_PREEMPTION_TIMER_VALUE] << x->preempt_shift);
-        uint64_t at = x->preempt_deadline - c->idle_ns;
+        uint64_t at = x->preempt_deadline - (cpu_vtime(c) - c->icount); /* in icount terms */
         if (at < c->run_end) c->run_end = at; /* cpu_run takes the exit at its budget check */
     }
     cpu_update_mode(c);

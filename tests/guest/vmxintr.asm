@@ -129,6 +129,16 @@ bits 64
     VCHECK GUEST_RIP, g_loop, "... before any guest instruction"
     EOI
     VMW GUEST_RFLAGS, 2
+    ; a request the guest raises itself while its IF = 0 (a self-IPI through the ICR, 11.6.1)
+    ; exits within a few guest instructions, not when the emulator's run budget ends
+    RUN g_selfipi
+    VCHECK32 EXIT_REASON, 1, "self-IPI from the guest, IF=0: external-interrupt exit"
+    VCHECK32 EXIT_INTR_INFO, 0x80000000 | VEC, "... vector 0x50"
+    xor eax, eax
+    cmp rcx, 16
+    setb al
+    CHECK32 eax, 1, "... within a few guest instructions of the ICR write"
+    EOI
     ; with blocking by MOV SS the exit still comes (whether that blocking holds it back for one
     ; instruction is implementation-specific, SDM Vol.3C 25.4.1, so RIP is not checked)
     TIMER 10
@@ -228,6 +238,12 @@ g_shadow:
 g_loop:
     inc rcx
     jmp g_loop
+g_selfipi:
+    xor ecx, ecx
+    mov esi, APIC
+    mov dword [rsi + 0x300], 0x40000 | VEC  ; shorthand self, fixed
+.1: inc rcx
+    jmp .1
 g_hlt:
     hlt
 .1: vmcall
