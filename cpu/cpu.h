@@ -197,7 +197,8 @@ struct cpu {
     uint64_t idle_ns; /* guest time spent halted (HLT skips to the next timer deadline) */
     uint64_t pause_ns; /* guest time charged to PAUSE beyond its 1 ns (cpu/ops/system.c) */
     uint64_t io_ns;    /* guest time charged to port I/O bus cycles (cpu/io.c) */
-    struct tlb tlb;
+    struct tlb *tlb;     /* the active TLB: &tlb_host, or a VMX guest context (cpu/vmx/world.c) */
+    struct tlb tlb_host; /* the TLB of VMX root operation and of a CPU without VMX */
 
     /* ---- cold ---- */
     uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;

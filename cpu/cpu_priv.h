@@ -539,6 +539,16 @@ bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page);
 /* Charges ns more guest time to the running instruction (PAUSE, port I/O), adding it to *acct,
  * and ends the current run as much earlier, so that it still stops at the next timer deadline
  * (the run's budget counts instructions, one per nanosecond). Never raises. */
+/* Makes t the active TLB (VMX contexts, cpu/vmx/world.c). Its epoch becomes larger than every
+ * epoch used so far, so no block chain made under another context validates. */
+static inline void tlb_switch(struct cpu *c, struct tlb *t)
+{
+    uint64_t ep = (c->tlb->epoch > t->epoch ? c->tlb->epoch : t->epoch) + 1;
+    c->tlb = t;
+    t->epoch = ep;
+    c->tlb_cls = t->e[c->tlb_user];
+}
+
 static inline void cpu_charge_ns(struct cpu *c, uint64_t *acct, uint64_t ns)
 {
     *acct += ns;

@@ -108,9 +108,10 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     /* Miss: decode a new block. Mark the page as holding code first, so writes to it from now
      * on take the slow path and bump the stamp. */
     c->icache->misses++;
+    if (b->valid && b->gpa == gpa && b->ctx == c->ctx) c->icache->stale++;
     if (!m->code[hp]) {
         m->code[hp] = 1;
-        tlb_flush_writes(&c->tlb);
+        tlb_flush_writes(c->tlb);
         vmx_tlb_flush_writes_saved(c); /* saved VMX TLB contexts must not bypass SMC either */
     }
     unsigned off = (unsigned)(lin & 0xfff);
@@ -198,7 +199,7 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
         const struct block_link *l = &prev->link[k];
         if (l->rip != rip || !l->to) continue;
         const struct block *n = l->to;
-        if (l->epoch == c->tlb.epoch && l->gen == n->gen && n->stamp == *n->stamp_ptr) return n;
+        if (l->epoch == c->tlb->epoch && l->gen == n->gen && n->stamp == *n->stamp_ptr) return n;
         return NULL;
     }
     return NULL;
@@ -238,7 +239,7 @@ static void run_blocks(struct cpu *c)
         const struct block *b = prev ? chain_next(c, prev) : NULL;
         if (!b) {
             c->insn_rip = RIP(c);
-            uint64_t rip = RIP(c), epoch = c->tlb.epoch;
+            uint64_t rip = RIP(c), epoch = c->tlb->epoch;
             b = lookup_block(c, &tmp);
             if (prev && b != &tmp) {
                 link_block(prev, b, rip, epoch);
@@ -324,7 +325,7 @@ void cpu_update_debug(struct cpu *c)
         c->pending &= ~PEND_DR;
     /* pages with data breakpoints stay out of the TLB: flush when the set may have changed */
     if (had_data_bps || c->dbp_count) {
-        tlb_flush_all(&c->tlb);
+        tlb_flush_all(c->tlb);
         vmx_tlb_drop_saved(c);
     }
 }

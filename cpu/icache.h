@@ -38,6 +38,7 @@ struct block {
 struct icache {
     struct block blocks[1u << ICACHE_BITS];
     uint64_t lookups, misses; /* lookup_block calls (chain misses) and decodes */
+    uint64_t stale;           /* decodes of a block whose page was written since */
 };
 
 static inline struct block *icache_slot(struct icache *ic, uint64_t gpa, uint32_t ctx)

@@ -26,9 +26,9 @@ void cpu_update_mode(struct cpu *c)
     if (!pe) c->cpl = 0;
     else if (vm) c->cpl = 3;
     c->tlb_user = c->cpl == 3;
-    c->tlb_cls = c->tlb.e[c->tlb_user];
+    c->tlb_cls = c->tlb->e[c->tlb_user];
     c->ctx = ctx;
-    c->tlb.epoch++; /* CS, CPL or mode may have changed: drop block chains */
+    c->tlb->epoch++; /* CS, CPL or mode may have changed: drop block chains */
     c->dctx.flags = ctx;
     for (unsigned s = 0; s < 6; s++) seg_update_checks(c, s);
 }

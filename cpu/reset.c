@@ -19,6 +19,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct
         free(c);
         return NULL;
     }
+    c->tlb = &c->tlb_host;
     c->model = model;
     c->features = model->features;
     c->mem = mem;
@@ -89,7 +90,7 @@ void cpu_reset(struct cpu *c)
     c->fpu.ftw = 0xffff;
     c->mxcsr = 0x1f80;
     memset(c->xmm, 0, sizeof c->xmm);
-    tlb_flush_all(&c->tlb);
+    tlb_flush_all(c->tlb);
     icache_flush(c->icache);
     cpu_update_mode(c);
 }

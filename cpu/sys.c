@@ -9,9 +9,9 @@ void cpu_tlb_flush(struct cpu *c, bool global)
 {
     LOG(LOG_MMU, "TLB flush (%s) at %llx\n", global ? "all" : "non-global", (unsigned long long)cpu_insn_rip(c));
     if (global)
-        tlb_flush_all(&c->tlb);
+        tlb_flush_all(c->tlb);
     else
-        tlb_flush_nonglobal(&c->tlb);
+        tlb_flush_nonglobal(c->tlb);
 }
 
 /* CR4 bits this CPU implements (writing others is #GP, SDM Vol.3A 2.5). */
@@ -120,6 +120,6 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
  * blocks are keyed by guest-physical address and check their host page, so they stay valid. */
 void cpu_memmap_changed(struct cpu *c)
 {
-    tlb_flush_all(&c->tlb);
+    tlb_flush_all(c->tlb);
     vmx_tlb_drop_saved(c);
 }

@@ -129,11 +129,11 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, u
             uintptr_t addend = (uintptr_t)h - (uintptr_t)page;
             if (addend != 0) {
                 unsigned k = (lin >> 12) & TLB_MASK;
-                c->tlb.e[u][type][k].tag = page;
-                c->tlb.e[u][type][k].addend = addend;
-                c->tlb.info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0) |
+                c->tlb->e[u][type][k].tag = page;
+                c->tlb->e[u][type][k].addend = addend;
+                c->tlb->info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0) |
                                           (shift > 12 ? (uint64_t)shift << TLBF_SHIFT_POS : 0);
-                if (shift > 12) c->tlb.has_large = true;
+                if (shift > 12) c->tlb->has_large = true;
             }
         }
     }
@@ -265,7 +265,7 @@ uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out)
     unsigned acc = ACC_FETCH | (c->tlb_user ? ACC_USER : 0);
     const struct tlb_entry *e = &c->tlb_cls[TLB_X][(lin >> 12) & TLB_MASK];
     if (e->tag == (lin & ~0xfffull)) {
-        *gpa_out = (c->tlb.info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
+        *gpa_out = (c->tlb->info[c->tlb_user][TLB_X][(lin >> 12) & TLB_MASK] & ~0xfffull) | (lin & 0xfff);
         return (uint8_t *)(e->addend + (uintptr_t)lin);
     }
     uint64_t gpa = translate(c, lin, acc, TLB_X, 1, APIC_ACC_READ);

@@ -100,7 +100,7 @@ HANDLER(invlpg)
 {
     require_cpl0(c);
     uint64_t lin = (c->seg[i->seg].eff_base + ea(c, i)) & c->lin_mask;
-    tlb_flush_page(&c->tlb, lin);
+    tlb_flush_page(c->tlb, lin);
 }
 
 HANDLER(cpuid)
@@ -226,7 +226,7 @@ HANDLER(invpcid)
     switch (type) {
     case 0:
         if (!is_canonical(hi)) raise_gp(c, 0);
-        tlb_flush_page(&c->tlb, hi);
+        tlb_flush_page(c->tlb, hi);
         break;
     case 2: cpu_tlb_flush(c, true); break;
     default: cpu_tlb_flush(c, false); break;

@@ -507,8 +507,9 @@ static void cpu_init(void)
 {
     cpu = aligned_alloc(64, (sizeof *cpu + 63) & ~(size_t)63);
     memset(cpu, 0, sizeof *cpu);
-    memset(&cpu->tlb, 0xff, sizeof cpu->tlb); /* every access takes the slow path */
-    cpu->tlb_cls = cpu->tlb.e[0];
+    cpu->tlb = &cpu->tlb_host;
+    memset(cpu->tlb, 0xff, sizeof *cpu->tlb); /* every access takes the slow path */
+    cpu->tlb_cls = cpu->tlb->e[0];
     for (int s = 0; s < 6; s++) {
         cpu->seg[s].lo = 0;
         cpu->seg[s].hi = ~0ull;

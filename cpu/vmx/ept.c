@@ -66,33 +66,50 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 }
 
 /* INVEPT (SDM Vol.3C 30.3): type 1 single-context (the descriptor's EPTP must be valid), type 2
- * all-context. The only combined translations kept while the host runs are the last guest's
- * saved TLB context; both types drop it, which is at least what they must invalidate. Returns
- * 0 or a VM-instruction error number. */
+ * all-context. Combined translations live only in the guest TLB contexts (the host's TLB holds
+ * none, and guest-physical translations are not cached): single-context drops the contexts of
+ * the descriptor's EPT PML4 address (28.3.3.1: mappings are tagged by EP4TA, with any VPID), all-
+ * context every context made with EPT. Returns 0 or a VM-instruction error number. */
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
 {
-    const struct vmx_caps *k = &c->vmx->caps;
+    struct vmx *x = c->vmx;
+    const struct vmx_caps *k = &x->caps;
     (void)desc_hi; /* bits 127:64 are reserved but not checked (30.3 INVEPT) */
     bool single = (k->ept_vpid >> 25) & 1, all = (k->ept_vpid >> 26) & 1;
     if (!((type == 1 && single) || (type == 2 && all))) return VMXERR_INVEPT_INVVPID_OPERAND;
     if (type == 1 && !ept_eptp_valid(desc_lo, k->maxphys, (k->ept_vpid >> 21) & 1))
         return VMXERR_INVEPT_INVVPID_OPERAND;
-    /* the saved guest context holds every combined mapping: drop it (no finer tagging) */
-    c->vmx->guest_tlb.valid = false;
+    for (unsigned n = 0; n < VMX_TLB_SLOTS; n++) {
+        struct vmx_tlb_slot *s = &x->tlbs[n];
+        if (!s->valid || s->eptp == ~0ull) continue;
+        if (type == 2 || ((s->eptp ^ desc_lo) & ~0xfffull) == 0) s->valid = false;
+    }
     return 0;
 }
 
 /* INVVPID (SDM Vol.3C 30.3): descriptor bits 63:16 reserved; types 0 (individual address: VPID
- * != 0, canonical address), 1 (single context), 2 (all contexts), 3 (single context keeping
- * globals). Every type drops the saved guest TLB context (a superset of what it must do). */
+ * != 0, canonical address), 1 (single context), 2 (all contexts, every VPID but 0), 3 (single
+ * context keeping globals). It runs in root operation, so the contexts it touches are saved
+ * ones: type 0 drops the page from the VPID's contexts, 1 drops them, 2 drops all, 3 keeps only
+ * their global translations (28.3.3.3). */
 unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
 {
-    const struct vmx_caps *k = &c->vmx->caps;
+    struct vmx *x = c->vmx;
+    const struct vmx_caps *k = &x->caps;
     if (type > 3 || !((k->ept_vpid >> (40 + type)) & 1)) return VMXERR_INVEPT_INVVPID_OPERAND;
     if (desc_lo >> 16) return VMXERR_INVEPT_INVVPID_OPERAND;
     uint16_t vpid = (uint16_t)desc_lo;
     if (type != 2 && vpid == 0) return VMXERR_INVEPT_INVVPID_OPERAND;
     if (type == 0 && !is_canonical(desc_hi)) return VMXERR_INVEPT_INVVPID_OPERAND;
-    c->vmx->guest_tlb.valid = false; /* INVVPID runs in root operation: the guest's are saved */
+    for (unsigned n = 0; n < VMX_TLB_SLOTS; n++) {
+        struct vmx_tlb_slot *s = &x->tlbs[n];
+        if (!s->valid || (type != 2 && s->vpid != vpid)) continue;
+        if (type == 0)
+            tlb_flush_page(&s->t, desc_hi);
+        else if (type == 3)
+            tlb_flush_nonglobal(&s->t);
+        else
+            s->valid = false;
+    }
     return 0;
 }

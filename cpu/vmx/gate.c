@@ -288,8 +288,12 @@ static void vmfunc(struct cpu *c)
     uint64_t eptp = phys_read(c->mem, x->f[VF_EPTP_LIST_ADDRESS] + 8 * idx, 8);
     if (!ept_eptp_valid(eptp, x->caps.maxphys, (x->caps.ept_vpid >> 21) & 1)) vmx_exit_insn(c, EXIT_VMFUNC, 0);
     x->f[VF_EPT_POINTER] = eptp;
-    /* combined translations belong to the old EPTP */
-    tlb_flush_all(&c->tlb);
+    /* combined translations belong to the old EPTP: with VPIDs the new EPTP gets its own
+     * context (28.3.3.1), without them the shared TLB is flushed */
+    if (x->tlb_active)
+        vmx_tlb_select_guest(c);
+    else
+        tlb_flush_all(c->tlb);
 }
 
 /* VMCS shadowing (SDM Vol.3C 24.10, 30.3 VMREAD/VMWRITE): with the control on, a VMREAD or

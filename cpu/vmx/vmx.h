@@ -145,13 +145,15 @@ struct vmx_caps {
 #define MSR_IA32_VMX_BASIC 0x480
 #define MSR_IA32_VMX_VMFUNC 0x491
 
-/* A saved TLB context: the host's (VPID 0) while a guest runs, or the last guest's (its VPID
- * and EPTP) while the host runs (SDM Vol.3C 28.3.1: translations are tagged by VPID and EPTP). */
+/* A guest TLB context: the translations of one VPID and EPTP (SDM Vol.3C 28.3.1: translations
+ * are tagged by VPID and EPTP). The host's (VPID 0) is the CPU's own tlb_host. */
+#define VMX_TLB_SLOTS 4
 struct vmx_tlb_slot {
     bool valid;
     uint16_t vpid;
     uint64_t eptp; /* EPTP, or ~0 without EPT */
     uint64_t apic_page; /* the APIC-access page kept out of t, or ~0 */
+    uint64_t used;      /* when it was last made active (least recently used is reused) */
     struct tlb t;
 };
 
@@ -191,8 +193,11 @@ struct vmx {
     /* VMX-preemption timer: the virtual time at which it reaches 0 (SDM Vol.3C 25.5.1) */
     uint64_t preempt_deadline;
     uint8_t preempt_shift;
-    /* TLB contexts kept across VM entries and exits when the guest uses VPIDs */
-    struct vmx_tlb_slot host_tlb, guest_tlb;
+    /* TLB contexts kept across VM entries and exits when the guest uses VPIDs; the active one
+     * while a guest runs with a VPID, else NULL */
+    struct vmx_tlb_slot tlbs[VMX_TLB_SLOTS];
+    struct vmx_tlb_slot *tlb_active;
+    uint64_t tlb_clock;
     /* why the last VM entry check failed (for -d vmx and unit tests) */
     const char *fail_why;
     /* APIC virtualization (SDM Vol.3C chapter 29, cpu/vmx/apicv.c). RVI and SVI live in the
@@ -336,6 +341,9 @@ bool vmx_apicv_deliver(struct cpu *c);
  * physical memory map), or their write entries dropped (a page became a code page). */
 void vmx_tlb_drop_saved(struct cpu *c);
 void vmx_tlb_flush_writes_saved(struct cpu *c);
+/* Makes the running guest's TLB context the one of its VPID and current EPTP (after VM entry or
+ * an EPTP switch). */
+void vmx_tlb_select_guest(struct cpu *c);
 
 /* -d vmx lines */
 void vmx_log_exit(const struct cpu *c, uint32_t reason, uint64_t qual);

@@ -41,6 +41,8 @@ void vmx_reset(struct cpu *c)
     x->cur = VMCS_PTR_NONE;
     x->launched = false;
     x->vmxon_ptr = 0;
+    if (c->tlb != &c->tlb_host) tlb_switch(c, &c->tlb_host);
+    x->tlb_active = NULL;
     vmx_tlb_drop_saved(c);
 }
 
@@ -208,10 +210,12 @@ static void load_host(struct cpu *c)
 }
 
 /* ---- TLB contexts (SDM Vol.3C 28.3.3.3) ----
- * With "enable VPID", VM entries and exits keep the translations of both sides: the active TLB
- * is swapped with a saved one instead of flushed. Without it, guest and host share VPID 0 and
- * every entry and exit invalidates them. The epoch only grows, so block chains made under the
- * other context never validate. */
+ * With "enable VPID", VM entries and exits keep the translations of both sides: the CPU's active
+ * TLB pointer moves between the host's TLB and one of VMX_TLB_SLOTS guest contexts, each tagged
+ * with a VPID and EPTP, so a hypervisor that alternates between guests (KVM running L2 and, for
+ * L2, L3) keeps every guest's translations. Without it, guest and host share VPID 0 and every
+ * entry and exit invalidates the host's TLB, which the guest then uses. tlb_switch keeps the
+ * epoch growing, so block chains made under another context never validate. */
 static uint64_t tlb_key_eptp(const struct vmx *x)
 {
     return (x->proc2 & SEC_ENABLE_EPT) ? x->f[VF_EPT_POINTER] : ~0ull;
@@ -230,62 +234,73 @@ static void tlb_drop_apic_page(struct tlb *t, uint64_t page)
                     t->e[u][ty][k].tag = TLB_INVALID;
 }
 
+void vmx_tlb_select_guest(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    uint16_t vpid = (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID];
+    uint64_t eptp = tlb_key_eptp(x);
+    struct vmx_tlb_slot *s = NULL, *lru = &x->tlbs[0];
+    for (unsigned k = 0; k < VMX_TLB_SLOTS; k++) {
+        struct vmx_tlb_slot *t = &x->tlbs[k];
+        if (t->valid && t->vpid == vpid && t->eptp == eptp) s = t;
+        if (!t->valid || (lru->valid && t->used < lru->used)) lru = t;
+    }
+    if (s) {
+        if ((x->proc2 & SEC_VIRT_APIC_ACCESSES) && s->apic_page != x->apic_access_page)
+            tlb_drop_apic_page(&s->t, x->apic_access_page);
+    } else {
+        s = lru;
+        tlb_flush_all(&s->t);
+        s->valid = true;
+        s->vpid = vpid;
+        s->eptp = eptp;
+    }
+    s->apic_page = x->apic_access_page; /* ~0 without "virtualize APIC accesses" */
+    s->used = ++x->tlb_clock;
+    x->tlb_active = s;
+    tlb_switch(c, &s->t);
+}
+
 static void tlb_to_guest(struct cpu *c)
 {
     struct vmx *x = c->vmx;
-    uint64_t ep = c->tlb.epoch;
-    bool vpid = (x->proc2 & SEC_ENABLE_VPID) != 0;
-    if (vpid) {
-        x->host_tlb.t = c->tlb;
-        x->host_tlb.valid = true;
+    if (x->proc2 & SEC_ENABLE_VPID) {
+        vmx_tlb_select_guest(c);
     } else {
-        x->host_tlb.valid = false;
+        x->tlb_active = NULL;
+        tlb_flush_all(c->tlb);
     }
-    struct vmx_tlb_slot *g = &x->guest_tlb;
-    if (vpid && g->valid && g->vpid == (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] && g->eptp == tlb_key_eptp(x)) {
-        c->tlb = g->t;
-        if ((x->proc2 & SEC_VIRT_APIC_ACCESSES) && g->apic_page != x->apic_access_page)
-            tlb_drop_apic_page(&c->tlb, x->apic_access_page);
-    } else {
-        tlb_flush_all(&c->tlb);
-    }
-    g->valid = false;
-    c->tlb.epoch = ep + 1;
 }
 
 static void tlb_to_host(struct cpu *c)
 {
     struct vmx *x = c->vmx;
-    uint64_t ep = c->tlb.epoch;
-    bool vpid = (x->proc2 & SEC_ENABLE_VPID) != 0;
-    struct vmx_tlb_slot *g = &x->guest_tlb;
-    g->valid = vpid;
-    if (vpid) {
-        g->t = c->tlb;
-        g->vpid = (uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID];
-        g->eptp = tlb_key_eptp(x);
-        g->apic_page = x->apic_access_page; /* ~0 without "virtualize APIC accesses" */
+    if (x->tlb_active) {
+        x->tlb_active->apic_page = x->apic_access_page;
+        x->tlb_active = NULL;
+        tlb_switch(c, &c->tlb_host);
+    } else {
+        tlb_flush_all(c->tlb);
     }
-    if (vpid && x->host_tlb.valid)
-        c->tlb = x->host_tlb.t;
-    else
-        tlb_flush_all(&c->tlb);
-    x->host_tlb.valid = false;
-    c->tlb.epoch = ep + 1;
 }
 
+/* Every saved context goes; the active TLB is the caller's to flush. */
 void vmx_tlb_drop_saved(struct cpu *c)
 {
-    if (!c->vmx) return;
-    c->vmx->host_tlb.valid = c->vmx->guest_tlb.valid = false;
+    struct vmx *x = c->vmx;
+    if (!x) return;
+    for (unsigned k = 0; k < VMX_TLB_SLOTS; k++)
+        if (&x->tlbs[k] != x->tlb_active) x->tlbs[k].valid = false;
+    if (c->tlb != &c->tlb_host) tlb_flush_all(&c->tlb_host);
 }
 
 void vmx_tlb_flush_writes_saved(struct cpu *c)
 {
     struct vmx *x = c->vmx;
     if (!x) return;
-    if (x->host_tlb.valid) tlb_flush_writes(&x->host_tlb.t);
-    if (x->guest_tlb.valid) tlb_flush_writes(&x->guest_tlb.t);
+    for (unsigned k = 0; k < VMX_TLB_SLOTS; k++)
+        if (x->tlbs[k].valid && &x->tlbs[k].t != c->tlb) tlb_flush_writes(&x->tlbs[k].t);
+    if (c->tlb != &c->tlb_host) tlb_flush_writes(&c->tlb_host);
 }
 
 /* Leaves non-root operation: controls that only matter in the guest stop mattering. */
@@ -369,7 +384,7 @@ static void entry_fail(struct cpu *c, uint32_t reason, uint64_t qual)
     load_host(c);
     /* the guest never ran: the host's translations are still active; without VPIDs the
      * failed entry, like an exit, invalidates them */
-    if (!(x->proc2 & SEC_ENABLE_VPID)) tlb_flush_all(&c->tlb);
+    if (!(x->proc2 & SEC_ENABLE_VPID)) tlb_flush_all(c->tlb);
     if (msr_list(c, f[VF_VM_EXIT_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_LOAD_COUNT], false, false))
         vmx_abort(c, 4);
     cpu_update_mode(c);

@@ -98,8 +98,9 @@ static void emu_init(void)
 static void cpu_init(struct cpu *c)
 {
     memset(c, 0, sizeof *c);
-    memset(&c->tlb, 0xff, sizeof c->tlb.e);
-    c->tlb_cls = c->tlb.e[0];
+    c->tlb = &c->tlb_host;
+    memset(c->tlb, 0xff, sizeof c->tlb->e);
+    c->tlb_cls = c->tlb->e[0];
     for (unsigned s = 0; s < 6; s++) {
         c->seg[s].lo = 0;
         c->seg[s].hi = ~0ull;
