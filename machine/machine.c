@@ -15,6 +15,7 @@
 #include "cpu/cpu.h"
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
+#include "cpu/icache.h"
 #include "devices/bus.h"
 #include "devices/chardev.h"
 #include "devices/debugcon.h"
@@ -816,6 +817,10 @@ int machine_run(struct machine *m)
                 (unsigned long long)c->icount, t, t > 0 ? c->icount / t / 1e6 : 0.0,
                 (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9,
                 (double)c->io_ns / 1e9);
+    if (log_mask & LOG_STATS)
+        fprintf(stderr, "turtles: decoded-block cache: %llu lookups, %llu decodes (%llu of a written page)\n",
+                (unsigned long long)c->icache->lookups, (unsigned long long)c->icache->misses,
+                (unsigned long long)c->icache->stale);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;
