@@ -173,6 +173,7 @@ struct cpu {
     uint32_t rflags; /* non-arithmetic bits; OSZAPC live in the lazy state */
     uint32_t pending;
     uint32_t ctx; /* decode context flags (CTX_*), the decoded-instruction cache's mode key */
+    uint32_t chain_key; /* ctx | tlb_user << 8: block chains are made and followed under one key */
     uint64_t lin_mask; /* 0xffffffff outside 64-bit mode */
     /* Start of the current instruction, for fault rollback: read it with cpu_insn_rip(). Inside
      * a block it is derived from blk_rip and the lengths before cur (nothing is stored per

@@ -539,14 +539,29 @@ bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page);
 /* Charges ns more guest time to the running instruction (PAUSE, port I/O), adding it to *acct,
  * and ends the current run as much earlier, so that it still stops at the next timer deadline
  * (the run's budget counts instructions, one per nanosecond). Never raises. */
-/* Makes t the active TLB (VMX contexts, cpu/vmx/world.c). Its epoch becomes larger than every
- * epoch used so far, so no block chain made under another context validates. */
+/* Block chains (cpu/exec.c) stay valid while the active TLB's epoch is unchanged and the chain
+ * key (decode mode and user/supervisor class) is the same. The epoch goes up when translations
+ * of the TLB are dropped and when the mode bits that decide what a fetch may reach change: CR0.PE,
+ * WP, PG, CR4.PSE, PAE, PGE, SMEP, SMAP, EFER.LMA, NXE, and outside 64-bit mode CS (whose base and
+ * limit apply to fetches), so any cpu_update_mode there. Switching between VMX TLB contexts keeps
+ * each context's chains (epochs are per TLB, tagged by its number). */
+static inline void tlb_sync_mode(struct cpu *c)
+{
+    uint64_t fp = (c->cr0 & (CR0_PE | CR0_WP | CR0_PG)) |
+                  (c->cr4 & (CR4_PSE | CR4_PAE | CR4_PGE | CR4_SMEP | CR4_SMAP)) |
+                  (c->efer & (EFER_LMA | EFER_NXE)) | (uint64_t)c->mode64 << 63;
+    if (!c->mode64 || c->tlb->mode_fp != fp) {
+        c->tlb->mode_fp = fp;
+        c->tlb->epoch += TLB_EPOCH_STEP;
+    }
+}
+
+/* Makes t the active TLB (VMX contexts, cpu/vmx/world.c). */
 static inline void tlb_switch(struct cpu *c, struct tlb *t)
 {
-    uint64_t ep = (c->tlb->epoch > t->epoch ? c->tlb->epoch : t->epoch) + 1;
     c->tlb = t;
-    t->epoch = ep;
     c->tlb_cls = t->e[c->tlb_user];
+    tlb_sync_mode(c);
 }
 
 static inline void cpu_charge_ns(struct cpu *c, uint64_t *acct, uint64_t ns)

@@ -199,7 +199,9 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
         const struct block_link *l = &prev->link[k];
         if (l->rip != rip || !l->to) continue;
         const struct block *n = l->to;
-        if (l->epoch == c->tlb->epoch && l->gen == n->gen && n->stamp == *n->stamp_ptr) return n;
+        if (l->epoch == c->tlb->epoch && l->key == c->chain_key && l->gen == n->gen &&
+            n->stamp == *n->stamp_ptr)
+            return n;
         return NULL;
     }
     return NULL;
@@ -207,13 +209,14 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
 
 /* Records b as the successor of prev at rip: in the slot already used for rip, else a free one,
  * else the next in turn. */
-static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch)
+static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch,
+                       uint32_t key)
 {
     unsigned k;
     for (k = 0; k < BLOCK_LINKS; k++)
         if (!prev->link[k].to || prev->link[k].rip == rip) break;
     if (k == BLOCK_LINKS) k = prev->link_next++ % BLOCK_LINKS;
-    prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen};
+    prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen, key};
 }
 
 /* Whether pending events need cpu_run between blocks. A maskable interrupt request does not
@@ -240,9 +243,10 @@ static void run_blocks(struct cpu *c)
         if (!b) {
             c->insn_rip = RIP(c);
             uint64_t rip = RIP(c), epoch = c->tlb->epoch;
+            uint32_t key = c->chain_key;
             b = lookup_block(c, &tmp);
             if (prev && b != &tmp) {
-                link_block(prev, b, rip, epoch);
+                link_block(prev, b, rip, epoch, key);
             }
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)

@@ -10,7 +10,7 @@
 
 #define BLOCK_MAX 32
 #define BLOCK_LINKS 4
-#define ICACHE_BITS 13
+#define ICACHE_BITS 16
 
 struct block {
     uint64_t gpa;
@@ -30,6 +30,7 @@ struct block {
         uint64_t rip;
         uint64_t epoch;
         uint32_t gen;
+        uint32_t key; /* cpu.chain_key when made */
     } link[BLOCK_LINKS];
     uint32_t link_next;
     struct insn insn[BLOCK_MAX + 1]; /* insn[n] is the end marker (cpu_insn_end_marker) */

@@ -28,7 +28,8 @@ void cpu_update_mode(struct cpu *c)
     c->tlb_user = c->cpl == 3;
     c->tlb_cls = c->tlb->e[c->tlb_user];
     c->ctx = ctx;
-    c->tlb->epoch++; /* CS, CPL or mode may have changed: drop block chains */
+    c->chain_key = ctx | (uint32_t)c->tlb_user << 8;
+    tlb_sync_mode(c); /* paging mode or (outside 64-bit mode) CS may have changed */
     c->dctx.flags = ctx;
     for (unsigned s = 0; s < 6; s++) seg_update_checks(c, s);
 }

@@ -28,8 +28,12 @@ struct tlb {
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
     bool has_large;  /* a piece of a large page was cached since the last full flush */
     uint64_t epoch;  /* bumped by flushes of fetch translations and by mode changes: invalidates
-                      * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone) */
+                      * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone).
+                      * Steps by TLB_EPOCH_STEP: the low bits name the TLB (0 the host's, 1..7 the
+                      * VMX guest contexts), so an epoch value belongs to one TLB only */
+    uint64_t mode_fp; /* the paging-mode bits the entries and chains were made under (cpu_priv.h) */
 };
+#define TLB_EPOCH_STEP 8u
 #define TLBF_GLOBAL 1ull
 /* info bits 1-5: log2 of the size of the page an entry was cut from when larger than 4 KiB (21,
  * 22 or 30), 0 for a 4 KiB page */

@@ -8,13 +8,13 @@ void tlb_flush_all(struct tlb *t)
     memset(t->e, 0xff, sizeof t->e); /* tag = TLB_INVALID; addend value irrelevant */
     memset(t->info, 0, sizeof t->info);
     t->has_large = false;
-    t->epoch++;
+    t->epoch += TLB_EPOCH_STEP;
 }
 
 /* MOV to CR3 without PCID-preservation: drops all non-global translations (SDM Vol.3A 4.10.4.1). */
 void tlb_flush_nonglobal(struct tlb *t)
 {
-    t->epoch++;
+    t->epoch += TLB_EPOCH_STEP;
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             for (unsigned k = 0; k < TLB_SIZE; k++)
@@ -29,7 +29,7 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
 {
     unsigned k = (lin >> 12) & TLB_MASK;
     uint64_t tag = lin & ~0xfffull;
-    t->epoch++;
+    t->epoch += TLB_EPOCH_STEP;
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;

@@ -147,7 +147,7 @@ struct vmx_caps {
 
 /* A guest TLB context: the translations of one VPID and EPTP (SDM Vol.3C 28.3.1: translations
  * are tagged by VPID and EPTP). The host's (VPID 0) is the CPU's own tlb_host. */
-#define VMX_TLB_SLOTS 4
+#define VMX_TLB_SLOTS 4 /* at most TLB_EPOCH_STEP - 1 */
 struct vmx_tlb_slot {
     bool valid;
     uint16_t vpid;

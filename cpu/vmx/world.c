@@ -43,6 +43,8 @@ void vmx_reset(struct cpu *c)
     x->vmxon_ptr = 0;
     if (c->tlb != &c->tlb_host) tlb_switch(c, &c->tlb_host);
     x->tlb_active = NULL;
+    for (unsigned k = 0; k < VMX_TLB_SLOTS; k++)
+        if (x->tlbs[k].t.epoch % TLB_EPOCH_STEP == 0) x->tlbs[k].t.epoch = k + 1; /* its number */
     vmx_tlb_drop_saved(c);
 }
 
@@ -583,9 +585,9 @@ int vmx_enter(struct cpu *c, bool launch)
         uint64_t at = x->preempt_deadline - (cpu_vtime(c) - c->icount); /* in icount terms */
         if (at < c->run_end) c->run_end = at; /* cpu_run takes the exit at its budget check */
     }
+    tlb_to_guest(c); /* first: cpu_update_mode checks the mode bits against the guest's TLB */
     cpu_update_mode(c);
     cpu_update_debug(c);
-    tlb_to_guest(c);
     if (log_mask & LOG_VMX) vmx_log_entry(c, launch);
     inject_event(c);
     /* Asynchronous controls are looked at between blocks while they are on (vmx_check_events) */
