@@ -180,6 +180,9 @@ bool boot_flat32_entry(struct memmap *m, uint64_t gdt_addr, struct boot_entry *e
     struct boot_seg data = {BOOT_DS, 0, 0xFFFFFFFFu, AR_DATA32};
     e->cs = code;
     e->ds = e->es = e->fs = e->gs = e->ss = data;
+    /* TR as INIT/reset leaves it: type 11 (busy 32-bit TSS), present (SDM Vol.3A 10.1.1 Table
+     * 10-1 "Processor State Following Power-up, Reset, or INIT") */
+    e->tr = (struct boot_seg){0, 0, 0xFFFF, 0x8B};
     e->gdt_base = gdt_addr;
     e->gdt_limit = BOOT_GDT_SIZE - 1;
     e->rflags = 0x2;        /* IF=0; bit 1 is reserved as 1 (SDM Vol.1 3.4.3) */

@@ -46,6 +46,7 @@ struct boot_seg {
 
 struct boot_entry {
     struct boot_seg cs, ds, es, fs, gs, ss;
+    struct boot_seg tr; /* an active (busy) 32-bit TSS, as after reset unless a protocol says */
     uint64_t gdt_base;
     uint16_t gdt_limit;
     uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, rsp;
@@ -59,7 +60,8 @@ struct boot_entry {
 #define BOOT_GDT_SIZE 32 /* 4 descriptors: null, null, code, data */
 
 /* Writes a 4-entry GDT at gdt_addr (flat 4 GiB 32-bit code at BOOT_CS, data at BOOT_DS) and fills
- * *e with flat 32-bit protected mode, paging off, IF=0, all GPRs zero, EFLAGS=2. The caller then
+ * *e with flat 32-bit protected mode, paging off, IF=0, all GPRs zero, EFLAGS=2, TR as after
+ * reset (selector 0, base 0, limit 0xFFFF, busy 32-bit TSS). The caller then
  * sets rip and the protocol's registers. Returns false if gdt_addr is not RAM. */
 bool boot_flat32_entry(struct memmap *m, uint64_t gdt_addr, struct boot_entry *e);
 

@@ -11,6 +11,7 @@
 #include "bios/fwcfg.h"
 #include "bios/linuxboot.h"
 #include "bios/multiboot.h"
+#include "bios/pvh.h"
 #include "bios/load.h"
 #include "cpu/cpu.h"
 #include "cpu/cpu_priv.h"
@@ -511,8 +512,9 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
 }
 
 /* Direct Linux boot (-kernel): no firmware runs. The BIOS area 0xC0000-0xFFFFF becomes RAM holding
- * the ACPI tables (RSDP in the F segment, where the kernel scans for it), the kernel and initrd are
- * loaded by the Linux boot protocol, and the CPU starts at the 32-bit entry point. */
+ * the ACPI tables (RSDP in the F segment, where the kernel scans for it; PVH passes its address),
+ * the kernel and initrd are loaded by the Linux boot protocol, Multiboot or PVH, and the CPU starts
+ * at the protocol's 32-bit entry point. */
 static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
 {
     const struct machine_config *cfg = &m->cfg;
@@ -553,14 +555,16 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
         .acpi_rsdp = 0xf0000,
     };
     struct boot_entry e;
-    /* The kernel's format decides the loader, as QEMU does: a Linux setup header ("HdrS" at
-     * 0x202), else a Multiboot 1 header in the first 8 KiB (-initrd then lists the modules). */
+    /* The kernel's format decides the loader, in QEMU's order: a Linux setup header ("HdrS" at
+     * 0x202), else a Multiboot 1 header in the first 8 KiB (-initrd then lists the modules), else
+     * an ELF file with a PVH entry note (-initrd is its one module). */
     uint8_t *img;
     size_t len;
     if (!boot_read_file(cfg->kernel, true, 256u << 20, &img, &len, err, errlen)) return false;
     bool is_linux = len > 0x206 && !memcmp(img + 0x202, "HdrS", 4);
     uint32_t mb_off;
     bool is_mb = !is_linux && multiboot_find_header(img, len, &mb_off);
+    bool is_elf = !is_linux && !is_mb && pvh_is_elf(img, len);
     free(img);
     if (is_mb) {
         struct multiboot_config mc = {
@@ -569,12 +573,24 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
         };
         struct multiboot_boot_info mi;
         if (!multiboot_boot_load(m->mem, &mc, cfg->kernel, &e, &mi, err, errlen)) return false;
-    } else {
+    } else if (is_elf) {
+        struct pvh_config pc = {
+            .cmdline = cfg->append, .ram_size = cfg->ram_size, .e820 = map, .e820_count = n,
+            .acpi_rsdp = 0xf0000,
+        };
+        struct pvh_boot_info pi;
+        if (!pvh_boot_load(m->mem, &pc, cfg->kernel, cfg->initrd, &e, &pi, err, errlen)) return false;
+    } else if (is_linux) {
         struct linux_boot_info info;
         if (!linux_boot_load(m->mem, &lc, cfg->kernel, cfg->initrd, &e, &info, err, errlen)) return false;
+    } else {
+        snprintf(err, errlen, "%s: not a kernel turtles can boot: no Linux setup header (bzImage), "
+                              "no Multiboot header and not an ELF file (PVH)",
+                 cfg->kernel);
+        return false;
     }
 
-    /* the entry state of the 32-bit boot protocol (Documentation/x86/boot.rst) */
+    /* the entry state the loader asked for (the 32-bit boot protocol, Multiboot or PVH) */
     struct cpu *c = m->cpu;
     c->cr0 = e.cr0;
     c->gdtr.base = e.gdt_base;
@@ -582,6 +598,7 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
     const struct boot_seg *segs[6] = {&e.es, &e.cs, &e.ss, &e.ds, &e.fs, &e.gs};
     for (unsigned s = 0; s < 6; s++)
         seg_set_cache(c, &c->seg[s], s, segs[s]->sel, segs[s]->base, segs[s]->limit, segs[s]->ar);
+    seg_set_cache(c, &c->tr, 0, e.tr.sel, e.tr.base, e.tr.limit, e.tr.ar);
     c->gpr[0] = e.rax; c->gpr[1] = e.rcx; c->gpr[2] = e.rdx; c->gpr[3] = e.rbx;
     c->gpr[4] = e.rsp; c->gpr[5] = e.rbp; c->gpr[6] = e.rsi; c->gpr[7] = e.rdi;
     c->gpr[REG_RIP] = e.rip;
