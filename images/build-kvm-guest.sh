@@ -3,7 +3,8 @@
 # Build turtles' nested-virtualization guest from Debian packages only: Debian's kernel (the one of
 # the reference guest) with an initramfs that holds
 #   busybox-static, images/init-kvm as /init,
-#   kvm.ko, kvm-intel.ko and their dependencies (from the same linux-image .deb),
+#   kvm.ko, kvm-intel.ko, kvm-amd.ko and their dependencies (from the same linux-image .deb), so
+#   that /init can make L1 a KVM host on a VMX CPU (turtles) or an SVM CPU (QEMU TCG, AMD hosts),
 #   qemu-system-x86_64 (qemu-system-x86) with every shared library it needs and the dynamic loader,
 #   the firmware QEMU needs for a -nodefaults direct kernel boot (SeaBIOS, linuxboot_dma.bin, ...),
 #   the inner guest: the reference kernel plus an inner initramfs.
@@ -65,24 +66,27 @@ fi
 ensure_pkgs cpio zstd binutils
 
 # --- kernel modules ---------------------------------------------------------
-# fetch_modules PKG VER -> directory holding lib/modules/<release>/kernel/{arch/x86/kvm,virt}.
+# fetch_modules PKG VER -> directory holding lib/modules/<release>/kernel/<MOD_SUBDIRS>.
 # The kernel .deb is ~70 MB and unpacks to ~460 MB of modules, so only these members are
-# extracted (cached). The .deb has no modules.dep (depmod makes it on install): dependencies
-# come from each module's own .modinfo "depends=" entry.
+# extracted (cached; .extracted records the list, so a longer list extracts again). The .deb
+# has no modules.dep (depmod makes it on install): dependencies come from each module's own
+# .modinfo "depends=" entry. kvm-amd depends on kvm and ccp (drivers/crypto/ccp, the AMD
+# Secure Processor driver that SEV needs); ccp and irqbypass depend on nothing.
+MOD_SUBDIRS="arch/x86/kvm virt drivers/crypto/ccp"
 fetch_modules() {
-    local pkg=$1 ver=$2 dir tmp deb
+    local pkg=$1 ver=$2 dir tmp deb sub pats=()
     dir="$CACHE_DIR/debs/${pkg}_${ver//:/%3a}_kvm-modules"
-    if [ ! -f "$dir/.extracted" ]; then
+    if [ "$(cat "$dir/.extracted" 2>/dev/null)" != "$MOD_SUBDIRS" ]; then
+        for sub in $MOD_SUBDIRS; do pats+=("./lib/modules/*/kernel/$sub/*"); done
         tmp=$(mktemp -d "$CACHE_DIR/.dl.XXXXXX")
         log "apt-get download $pkg=$ver (for the kvm modules)"
         (cd "$tmp" && apt_download "$pkg=$ver" >&2) \
             || { apt_update_once; (cd "$tmp" && apt_download "$pkg=$ver" >&2); }
         deb=$(ls "$tmp"/*.deb)
         rm -rf "$dir"; mkdir -p "$dir/root"
-        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir/root" --wildcards \
-            './lib/modules/*/kernel/arch/x86/kvm/*' './lib/modules/*/kernel/virt/*'
+        dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir/root" --wildcards "${pats[@]}"
         rm -rf "$tmp"
-        touch "$dir/.extracted"
+        printf '%s\n' "$MOD_SUBDIRS" >"$dir/.extracted"
     fi
     printf '%s\n' "$dir/root"
 }
@@ -120,12 +124,13 @@ mod_deps() {  # module file -> the names in its .modinfo depends=
 MODS=()
 add_mod() {  # module name: its dependencies first, then itself
     local f d q
-    f=$(mod_path "$1") || die "module $1 is not under kernel/arch/x86/kvm or kernel/virt of $KREL"
+    f=$(mod_path "$1") || die "module $1 is not under kernel/{${MOD_SUBDIRS// /,}} of $KREL"
     for q in "${MODS[@]}"; do [ "$q" = "$f" ] && return 0; done
     for d in $(mod_deps "$f"); do add_mod "$d"; done
     MODS+=("$f")
 }
 add_mod kvm_intel
+add_mod kvm_amd
 log "modules (load order): $(for m in "${MODS[@]}"; do basename "$m"; done | tr '\n' ' ')"
 
 # --- QEMU and its libraries ---------------------------------------------------
@@ -206,8 +211,9 @@ for m in "${MODS[@]}"; do
     mod_cat "$m" >"$T/lib/modules/$name.ko"
     strip --strip-debug "$T/lib/modules/$name.ko"
 done
-[ -f "$T/lib/modules/kvm.ko" ] && [ -f "$T/lib/modules/kvm-intel.ko" ] \
-    && [ -f "$T/lib/modules/irqbypass.ko" ] || die "expected irqbypass, kvm and kvm-intel modules"
+for m in irqbypass kvm kvm-intel ccp kvm-amd; do
+    [ -f "$T/lib/modules/$m.ko" ] || die "expected irqbypass, kvm, kvm-intel, ccp and kvm-amd modules"
+done
 
 # QEMU, then every library it needs, transitively.
 install -m 0755 "$QEMU_BIN" "$T/usr/bin/qemu-system-x86_64"
