@@ -53,7 +53,7 @@ for d in 1 2; do
     grep -qw "l$((d + 1))" <<<"${only//-/ }" || continue
     vars=$(images/build-kvm-guest.sh --depth "$d" 2>"$logs/image-d$d.log") \
         || { echo "bench: images/build-kvm-guest.sh --depth $d failed (see $logs/image-d$d.log)" >&2; exit 1; }
-    KERNEL[$d]=$(sed -n 's/^KERNEL=//p' <<<"$vars")
+    KERNEL[$d]=$(sed -n 's/^VMLINUX=//p' <<<"$vars")  # PVH entry: no xz decompressor
     INITRD[$d]=$(sed -n 's/^INITRD=//p' <<<"$vars")
     MEM[$d]=$(( 512 + $(sed -n 's/^GUEST_MEM=//p' <<<"$vars") * 2 ))
 done

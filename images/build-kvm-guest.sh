@@ -7,12 +7,16 @@
 #   that /init can make L1 a KVM host on a VMX CPU (turtles) or an SVM CPU (QEMU TCG, AMD hosts),
 #   qemu-system-x86_64 (qemu-system-x86) with every shared library it needs and the dynamic loader,
 #   the firmware QEMU needs for a -nodefaults direct kernel boot (SeaBIOS, linuxboot_dma.bin, ...),
-#   the inner guest: the reference kernel plus an inner initramfs.
+#   the inner guest: the reference kernel as an ELF vmlinux (extracted from its bzImage by
+#   images/extract-vmlinux.sh), which QEMU boots through the PVH entry (pvh.bin), plus an inner
+#   initramfs. Booting by PVH skips the kernel's own xz decompressor (~4.5e9 instructions at
+#   every level); the kernel that runs is the same.
 # Usage: build-kvm-guest.sh [--depth D]   (default 1)
 #   depth 1: the inner guest is the reference guest (images/build-linux-guest.sh), so L1 runs L2.
 #   depth D: the inner guest is this image at depth D-1, so L1 runs L2 which runs ... L(D+1).
-# Output (stdout, KEY=VALUE): KERNEL=, INITRD=, DEPTH=, GUEST_MEM=, KERNEL_PKG=, KERNEL_VERSION=,
-# QEMU_VERSION=, INITRD_BYTES=. Cache: see lib.sh (kvm-guest-dD/). Idempotent like the other
+# Output (stdout, KEY=VALUE): KERNEL= (the bzImage), VMLINUX= (the same kernel as an ELF vmlinux
+# with the PVH entry, for `turtles -kernel` or `qemu -kernel`), INITRD=, DEPTH=, GUEST_MEM=,
+# KERNEL_PKG=, KERNEL_VERSION=, QEMU_VERSION=, INITRD_BYTES=. Cache: see lib.sh (kvm-guest-dD/). Idempotent like the other
 # scripts: with the outputs present and built from the same recipe, it only prints them.
 # Environment: KVM_GUEST_MEM (MiB given to the inner guest's QEMU; default 96 at depth 1 and
 # 160 + 3 x the inner initrd's unpacked size above that), KVM_GUEST_CPU (default host),
@@ -53,7 +57,12 @@ else
     GUEST_MEM=$(( 160 + 3 * ${unpacked:-100000000} / 1048576 ))
 fi
 
-RECIPE=$( { recipe_hash "$IMAGES_SRC/build-kvm-guest.sh" "$IMAGES_SRC/lib.sh" "$IMAGES_SRC/init-kvm"
+# The inner kernel as an ELF vmlinux (PVH): the reference guest's, cached next to its bzImage.
+VMLINUX=$("$IMAGES_SRC/extract-vmlinux.sh" | sed -n 's/^VMLINUX=//p')
+[ -f "$VMLINUX" ] || die "could not extract vmlinux from the reference kernel"
+
+RECIPE=$( { recipe_hash "$IMAGES_SRC/build-kvm-guest.sh" "$IMAGES_SRC/lib.sh" "$IMAGES_SRC/init-kvm" \
+                "$IMAGES_SRC/extract-vmlinux.sh"
             printf '%s %s %s %s\n' "$GUEST_MEM" "$GUEST_CPU" "$(sha256sum <"$INNER_INITRD")" \
                 "$(sha256sum <"$INNER_KERNEL")"; } | sha256sum | cut -c1-16)
 
@@ -234,14 +243,14 @@ INTERP=$(readelf -l "$QEMU_BIN" | sed -n 's/.*\[Requesting program interpreter: 
 install -m 0755 "$(find_soname ld-linux-x86-64.so.2)" "$T/lib64/ld-linux-x86-64.so.2"
 log "libraries: ${#HAVE[@]} ($(printf '%s\n' "${!HAVE[@]}" | LC_ALL=C sort | tr '\n' ' '))"
 
-# Firmware for `-nodefaults -kernel`: SeaBIOS, the Linux loader option ROM, and the KVM vAPIC
-# option ROM (QEMU loads it when the in-kernel APIC is used).
+# Firmware for `-nodefaults -kernel`: SeaBIOS, the Linux and PVH loader option ROMs, and the KVM
+# vAPIC option ROM (QEMU loads it when the in-kernel APIC is used).
 for f in bios-256k.bin; do install -m 0644 "$SBROOT/usr/share/seabios/$f" "$T/usr/share/qemu/$f"; done
-for f in linuxboot_dma.bin linuxboot.bin kvmvapic.bin; do
+for f in linuxboot_dma.bin linuxboot.bin pvh.bin kvmvapic.bin; do
     install -m 0644 "$(realpath "$QDROOT/usr/share/qemu/$f")" "$T/usr/share/qemu/$f"
 done
 
-install -m 0644 "$INNER_KERNEL" "$T/guest/vmlinuz"
+install -m 0644 "$VMLINUX" "$T/guest/vmlinux"
 install -m 0644 "$INNER_INITRD" "$T/guest/initrd.img"
 
 # Reproducible archive: fixed mtimes, sorted names, root-owned, renumbered inodes. zstd: the
@@ -257,6 +266,7 @@ mkdir -p "$OUT"
 mv "$WORK/initrd.img" "$OUT/initrd.img"
 cat >"$OUT/manifest" <<EOF
 KERNEL=$INNER_KERNEL
+VMLINUX=$VMLINUX
 INITRD=$OUT/initrd.img
 DEPTH=$DEPTH
 GUEST_MEM=$GUEST_MEM
