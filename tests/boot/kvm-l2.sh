@@ -26,7 +26,7 @@ trap 'rm -rf "$dir"' EXIT
 run() {
     "$turtles" -m "$mem" -kernel "$kernel" -initrd "$initrd" \
         -append "console=ttyS0 panic=-1" -nographic -no-reboot -serial "file:$dir/serial$1" \
-        -max-insns "${TURTLES_NESTED_MAX_INSNS:-400000000000}" -d stats 2>"$dir/stats$1"
+        -max-insns "${TURTLES_NESTED_MAX_INSNS:-60000000000}" -d stats 2>"$dir/stats$1"
     echo $? >"$dir/status$1"
 }
 fail() { echo "FAIL: $1"; exit 1; }
