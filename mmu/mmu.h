@@ -9,7 +9,7 @@
 
 #include "emu/compiler.h"
 
-#define TLB_BITS 8
+#define TLB_BITS 10
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_MASK (TLB_SIZE - 1)
 #define TLB_INVALID (~0ull)

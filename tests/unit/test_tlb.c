@@ -167,8 +167,9 @@ END_TEST
 
 /* With pieces of large pages cached (at any index), INVLPG drops every piece of the large page
  * that holds the address, and the 4 KiB entries for the address itself, and nothing else. Here
- * the pieces of (0, W) and (0, X) are cut from the 2 MiB page at 0x200000, those of (1, R) from
- * the 2 MiB page at 0x400000; the other slots hold 4 KiB pages. */
+ * the (0, W), (0, X) and (1, R) entries are pieces of 2 MiB pages; the address is in the 2 MiB
+ * page of the first (0, W) entry, which holds some or all of the (0, W) and (0, X) pieces
+ * depending on TLB_BITS; the other slots hold 4 KiB pages. */
 START_TEST(test_flush_page_large)
 {
     fill_all();
@@ -179,16 +180,21 @@ START_TEST(test_flush_page_large)
     }
     t->has_large = true;
     memcpy(ref, t, sizeof *t);
-    tlb_flush_page(t, 0x205123);
+    uint64_t addr = slot_page(0, TLB_W, 0) | 0x5123, big = addr & ~0x1fffffull;
+    tlb_flush_page(t, addr);
+    unsigned dropped = 0;
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             for (unsigned k = 0; k < TLB_SIZE; k++) {
-                bool in_large = u == 0 && (ty == TLB_W || ty == TLB_X);
+                bool in_large = u == 0 && (ty == TLB_W || ty == TLB_X) &&
+                                (slot_page(u, ty, k) & ~0x1fffffull) == big;
+                dropped += in_large;
                 if (in_large)
                     CHECK(!valid(u, ty, k), "piece [%u][%u][%u] of the flushed large page kept", u, ty, k);
                 else
                     CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
             }
+    CHECK(dropped >= TLB_SIZE / 2 && dropped <= 2 * TLB_SIZE, "%u pieces in the flushed page", dropped);
     CHECK(t->has_large, "has_large cleared while pieces remain");
     CHECK(t->epoch > 41, "epoch not bumped");
     /* a 4 KiB page inside a region of large pieces: only its own entries go */
