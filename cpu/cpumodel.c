@@ -128,6 +128,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
             b = (m->fsgsbase && has(c, FEAT_FSGSBASE) ? 1u << 0 : 0)
                 | (m->smep ? 1u << 7 : 0)
                 | (m->smap && has(c, FEAT_SMAP) ? 1u << 20 : 0);
+            d = intel ? 1u << 29 : 0; /* IA32_ARCH_CAPABILITIES (cpumodel.h) */
         }
         break;
     case 0xd:

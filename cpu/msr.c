@@ -8,6 +8,7 @@
 #define MSR_PLATFORM_ID 0x17
 #define MSR_APIC_BASE 0x1b
 #define MSR_FEATURE_CONTROL 0x3a
+#define MSR_ARCH_CAPABILITIES 0x10a
 #define MSR_BIOS_SIGN_ID 0x8b
 #define MSR_MTRRCAP 0xfe
 #define MSR_SYSENTER_CS 0x174
@@ -61,6 +62,7 @@ bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
     /* SDM Vol.4 table 2-2: IA32_DEBUGCTL exists on every P6-family and later CPU. None of its
      * features (LBR, BTF, ...) is implemented, so it reads as 0. */
     case MSR_DEBUGCTL: *v = 0; return true;
+    case MSR_ARCH_CAPABILITIES: *v = CPU_ARCH_CAPABILITIES; return m->vendor == VENDOR_INTEL; /* read-only */
     case MSR_PAT: *v = c->pat; return true;
     case MSR_MTRR_DEF_TYPE: *v = c->mtrr_def_type; return m->mtrr;
     case MSR_EFER: *v = c->efer; return true;

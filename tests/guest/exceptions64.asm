@@ -202,6 +202,25 @@ main:
     rdmsr
 .gp2r:
     CHECK_EXC 13, 0, "#GP(0) RDMSR of nonexistent MSR"
+    ; IA32_ARCH_CAPABILITIES (10AH), enumerated by CPUID.(EAX=7,ECX=0):EDX[29]: turtles reports
+    ; the "not affected" bits (no speculation), read-only (SDM Vol.4 table 2-2)
+    mov eax, 7
+    xor ecx, ecx
+    cpuid
+    shr edx, 29
+    and edx, 1
+    CHECK32 edx, 1, "CPUID.7.0:EDX[29] enumerates IA32_ARCH_CAPABILITIES"
+    mov ecx, 0x10a
+    rdmsr
+    and eax, (1 << 0) | (1 << 5) | (1 << 6)
+    CHECK32 eax, 0x61, "IA32_ARCH_CAPABILITIES: RDCL_NO, MDS_NO, IF_PSCHANGE_MC_NO"
+    mov ecx, 0x10a
+    xor eax, eax
+    xor edx, edx
+    TRY .gpac
+    wrmsr
+.gpac:
+    CHECK_EXC 13, 0, "#GP(0) WRMSR to the read-only IA32_ARCH_CAPABILITIES"
     mov rax, cr0
     btr rax, 30                 ; CD=0 with NW=1 is invalid
     bts rax, 29
