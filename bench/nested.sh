@@ -13,7 +13,7 @@
 # Environment:
 #   NESTED_ONLY="LIST"      configurations to run, space separated, from:
 #                           turtles-l2 qemu-l2 turtles-l3 qemu-l3   (default: turtles-l2 qemu-l2;
-#                           an L3 run takes 5 to 8 minutes on either emulator)
+#                           an L3 run takes 2 to 3 minutes on either emulator)
 #   NESTED_TIMEOUT=SECONDS  limit per run (default 900 for L2, 3600 for L3); a run that hits it is
 #                           killed and counts as failed
 #   NESTED_QEMU_CPU=MODEL   QEMU's CPU model (default EPYC: SVM with NPT under TCG)
