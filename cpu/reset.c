@@ -20,6 +20,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct
         return NULL;
     }
     c->tlb = &c->tlb_host;
+    c->tlb_host.nfill = TLB_FILL_LOG + 1; /* zeroed, not flushed: the first flush clears it all */
     c->model = model;
     c->features = model->features;
     c->mem = mem;

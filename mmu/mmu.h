@@ -13,6 +13,7 @@
 #define TLB_SIZE (1u << TLB_BITS)
 #define TLB_MASK (TLB_SIZE - 1)
 #define TLB_INVALID (~0ull)
+#define TLB_FILL_LOG 64
 
 enum { TLB_R, TLB_W, TLB_X, TLB_TYPES };
 
@@ -32,7 +33,22 @@ struct tlb {
                       * Steps by TLB_EPOCH_STEP: the low bits name the TLB (0 the host's, 1..7 the
                       * VMX guest contexts), so an epoch value belongs to one TLB only */
     uint64_t mode_fp; /* the paging-mode bits the entries and chains were made under (cpu_priv.h) */
+    /* Fill log: the slots filled since the last full flush while there were at most
+     * TLB_FILL_LOG of them (nfill counts up to TLB_FILL_LOG + 1, "too many, or unknown"), so a
+     * flush after a few fills (a VM entry or exit without VPIDs, a CR3 write) touches only those
+     * slots instead of all 6 x TLB_SIZE. A TLB whose contents were not made by tlb_fill starts
+     * with nfill = TLB_FILL_LOG + 1. */
+    uint32_t nfill;
+    uint32_t fill[TLB_FILL_LOG];
 };
+
+/* Records that slot [u][ty][k] was filled (mmu/access.c does the fill). */
+static inline void tlb_log_fill(struct tlb *t, unsigned u, unsigned ty, unsigned k)
+{
+    uint32_t n = t->nfill;
+    if (n < TLB_FILL_LOG) t->fill[n] = (uint32_t)((u * TLB_TYPES + ty) << TLB_BITS | k);
+    if (n <= TLB_FILL_LOG) t->nfill = n + 1;
+}
 #define TLB_EPOCH_STEP 8u
 #define TLBF_GLOBAL 1ull
 /* info bits 1-5: log2 of the size of the page an entry was cut from when larger than 4 KiB (21,

@@ -3,10 +3,24 @@
 
 #include "mmu/mmu.h"
 
+/* Slot of fill-log code f */
+#define FILL_U(f) ((f) >> TLB_BITS) / TLB_TYPES
+#define FILL_TY(f) ((f) >> TLB_BITS) % TLB_TYPES
+#define FILL_K(f) ((f) & TLB_MASK)
+
 void tlb_flush_all(struct tlb *t)
 {
-    memset(t->e, 0xff, sizeof t->e); /* tag = TLB_INVALID; addend value irrelevant */
-    memset(t->info, 0, sizeof t->info);
+    if (t->nfill <= TLB_FILL_LOG) {
+        for (uint32_t n = 0; n < t->nfill; n++) {
+            uint32_t f = t->fill[n];
+            t->e[FILL_U(f)][FILL_TY(f)][FILL_K(f)].tag = TLB_INVALID;
+            t->info[FILL_U(f)][FILL_TY(f)][FILL_K(f)] = 0;
+        }
+    } else {
+        memset(t->e, 0xff, sizeof t->e); /* tag = TLB_INVALID; addend value irrelevant */
+        memset(t->info, 0, sizeof t->info);
+    }
+    t->nfill = 0;
     t->has_large = false;
     t->epoch += TLB_EPOCH_STEP;
 }
@@ -15,6 +29,19 @@ void tlb_flush_all(struct tlb *t)
 void tlb_flush_nonglobal(struct tlb *t)
 {
     t->epoch += TLB_EPOCH_STEP;
+    if (t->nfill <= TLB_FILL_LOG) {
+        /* only logged slots can be valid: drop the non-global ones, keep logging the rest */
+        uint32_t kept = 0;
+        for (uint32_t n = 0; n < t->nfill; n++) {
+            uint32_t f = t->fill[n];
+            if (t->info[FILL_U(f)][FILL_TY(f)][FILL_K(f)] & TLBF_GLOBAL)
+                t->fill[kept++] = f;
+            else
+                t->e[FILL_U(f)][FILL_TY(f)][FILL_K(f)].tag = TLB_INVALID;
+        }
+        t->nfill = kept;
+        return;
+    }
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             for (unsigned k = 0; k < TLB_SIZE; k++)

@@ -30,6 +30,7 @@ void vmx_init(struct cpu *c)
         exit(1);
     }
     vmx_caps_init(&c->vmx->caps, c);
+    for (unsigned k = 0; k < VMX_TLB_SLOTS; k++) c->vmx->tlbs[k].t.nfill = TLB_FILL_LOG + 1; /* zeroed */
     vmx_reset(c);
 }
 

@@ -54,6 +54,7 @@ static void fill_all(void)
                 t->info[u][ty][k] = (0x100000ull + (uint64_t)k * 0x1000) | (global ? TLBF_GLOBAL : 0);
             }
     t->has_large = false;
+    t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
     t->epoch = 41;
     memcpy(ref, t, sizeof *t);
 }
@@ -228,6 +229,57 @@ START_TEST(test_flush_writes)
 }
 END_TEST
 
+/* The fill log: after a full flush, flushes touch only the logged slots while there are at most
+ * TLB_FILL_LOG fills, and every slot beyond that. Whatever the path, no slot filled since the
+ * last full flush survives a full flush, and exactly the global ones survive a CR3-style flush. */
+static void log_fills(unsigned n, unsigned step)
+{
+    for (unsigned j = 0; j < n; j++) {
+        unsigned u = j & 1, ty = (j / 2) % TLB_TYPES, k = (j * step) & TLB_MASK;
+        t->e[u][ty][k].tag = slot_page(u, ty, k);
+        t->e[u][ty][k].addend = 0x1000;
+        t->info[u][ty][k] = j % 4 == 0 ? TLBF_GLOBAL : 0;
+        tlb_log_fill(t, u, ty, k);
+    }
+}
+static unsigned count_valid(void)
+{
+    unsigned n = 0;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) n += valid(u, ty, k);
+    return n;
+}
+START_TEST(test_fill_log)
+{
+    static const unsigned counts[] = {0, 1, 5, TLB_FILL_LOG - 1, TLB_FILL_LOG, TLB_FILL_LOG + 1, 300};
+    fill_all();
+    tlb_flush_all(t); /* unknown contents: the whole TLB */
+    CHECK(count_valid() == 0, "%u entries survived the first full flush", count_valid());
+    for (unsigned c = 0; c < sizeof counts / sizeof counts[0]; c++) {
+        unsigned n = counts[c];
+        log_fills(n, 7);
+        unsigned filled = count_valid();
+        CHECK(filled <= n && (n == 0 || filled > 0), "%u fills gave %u entries", n, filled);
+        tlb_flush_all(t);
+        CHECK(count_valid() == 0, "%u fills: %u entries survived a full flush", n, count_valid());
+        CHECK(t->nfill == 0, "fill log not reset");
+        /* CR3-style flush: the global ones stay, and a full flush afterwards still clears them */
+        log_fills(n, 13);
+        unsigned globals = 0;
+        for (unsigned u = 0; u < 2; u++)
+            for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+                for (unsigned k = 0; k < TLB_SIZE; k++)
+                    globals += valid(u, ty, k) && (t->info[u][ty][k] & TLBF_GLOBAL);
+        tlb_flush_nonglobal(t);
+        CHECK(count_valid() == globals, "%u fills: %u entries after a CR3 flush, want the %u global", n,
+              count_valid(), globals);
+        tlb_flush_all(t);
+        CHECK(count_valid() == 0, "%u fills: globals survived a full flush after a CR3 flush", n);
+    }
+}
+END_TEST
+
 static Suite *tlb_suite(void)
 {
     Suite *s = suite_create("tlb");
@@ -238,6 +290,7 @@ static Suite *tlb_suite(void)
     tcase_add_loop_test(tc, test_flush_page, 0, sizeof pcases / sizeof pcases[0]);
     tcase_add_test(tc, test_flush_page_large);
     tcase_add_test(tc, test_flush_writes);
+    tcase_add_test(tc, test_fill_log);
     suite_add_tcase(s, tc);
     return s;
 }
