@@ -4,8 +4,8 @@
 #include "mmu/mmu.h"
 
 /* Slot of fill-log code f */
-#define FILL_U(f) ((f) >> TLB_BITS) / TLB_TYPES
-#define FILL_TY(f) ((f) >> TLB_BITS) % TLB_TYPES
+#define FILL_U(f) (((f) >> TLB_BITS) / TLB_TYPES)
+#define FILL_TY(f) (((f) >> TLB_BITS) % TLB_TYPES)
 #define FILL_K(f) ((f) & TLB_MASK)
 
 void tlb_flush_all(struct tlb *t)
