@@ -25,7 +25,9 @@ runs=${1:-3}
 only=${NESTED_ONLY:-turtles-l2 qemu-l2}
 qemu_cpu=${NESTED_QEMU_CPU:-EPYC}
 marker=TURTLES-GUEST-OK
-append="console=ttyS0 panic=-1"
+# The command line of tests/boot/kvm-l2.sh (every level inherits it; see there); set
+# NESTED_APPEND to measure another, e.g. "console=ttyS0 panic=-1" with the crypto self-tests.
+append=${NESTED_APPEND:-console=ttyS0 panic=-1 cryptomgr.notests}
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 ALL="turtles-l2 qemu-l2 turtles-l3 qemu-l3"
 for name in $only; do

@@ -42,6 +42,10 @@ for k in 1 2; do
     [ "$(cat "$dir/status$k")" = 0 ] || fail "run $k: exit status $(cat "$dir/status$k")"
     grep -q "TURTLES-GUEST-OK" "$dir/serial$k" || fail "run $k: no marker on the serial console"
     grep -q "reboot: Power down" "$dir/serial$k" || fail "run $k: the kernel did not power off"
+    # The kernel's crypto self-tests (testmgr: about 0.87e9 instructions of integer, SSE and
+    # big-number arithmetic, checked against known answers) ran and none failed.
+    grep -q "alg: self-tests for .* passed" "$dir/serial$k" || fail "run $k: the crypto self-tests did not run"
+    if grep -E "alg: .*(fail|error)" "$dir/serial$k"; then fail "run $k: a crypto self-test failed"; fi
     if [ "$format" = pvh ]; then
         grep -q "RAMDISK: \[mem" "$dir/serial$k" || fail "run $k: the kernel found no initrd"
         grep -q "ACPI: RSDP 0x00000000000F0000" "$dir/serial$k" || fail "run $k: the kernel did not use the RSDP"
