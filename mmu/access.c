@@ -133,7 +133,7 @@ static uint64_t translate(struct cpu *c, uint64_t lin, unsigned acc, int type, u
                 c->tlb->e[u][type][k].addend = addend;
                 c->tlb->info[u][type][k] = (gpa & ~0xfffull) | (global ? TLBF_GLOBAL : 0) |
                                           (shift > 12 ? (uint64_t)shift << TLBF_SHIFT_POS : 0);
-                if (shift > 12) c->tlb->has_large = true;
+                if (shift > 12) tlb_note_large(c->tlb, lin, shift);
                 tlb_log_fill(c->tlb, u, (unsigned)type, k);
             }
         }

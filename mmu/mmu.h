@@ -14,6 +14,8 @@
 #define TLB_MASK (TLB_SIZE - 1)
 #define TLB_INVALID (~0ull)
 #define TLB_FILL_LOG 64
+#define TLB_LARGE_FILTER_BITS 4096
+_Static_assert(TLB_BITS >= 9, "tlb_flush_page scans 512 slots for a 2 MiB page");
 
 enum { TLB_R, TLB_W, TLB_X, TLB_TYPES };
 
@@ -28,6 +30,11 @@ struct tlb {
     /* cold side info per entry: guest-physical page | TLBF_* flags */
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
     bool has_large;  /* a piece of a large page was cached since the last full flush */
+    uint32_t large_shifts; /* bit s: a piece of a 2^s-byte page was cached (s = 21, 22, 30) */
+    /* Filter of the large pages with cached pieces (bit tlb_large_hash(lin, s) set for each;
+     * cleared by full flushes): INVLPG scans for pieces only when lin's large page may have
+     * some, instead of at every INVLPG once any large page was cached. */
+    uint64_t large_filter[TLB_LARGE_FILTER_BITS / 64];
     uint64_t epoch;  /* bumped by flushes of fetch translations and by mode changes: invalidates
                       * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone).
                       * Steps by TLB_EPOCH_STEP: the low bits name the TLB (0 the host's, 1..7 the
@@ -48,6 +55,20 @@ static inline void tlb_log_fill(struct tlb *t, unsigned u, unsigned ty, unsigned
     uint32_t n = t->nfill;
     if (n < TLB_FILL_LOG) t->fill[n] = (uint32_t)((u * TLB_TYPES + ty) << TLB_BITS | k);
     if (n <= TLB_FILL_LOG) t->nfill = n + 1;
+}
+/* Bit of the large-page filter for the 2^sh-byte page containing lin. */
+static inline unsigned tlb_large_hash(uint64_t lin, unsigned sh)
+{
+    uint64_t key = (lin >> sh) << 5 | sh;
+    return (unsigned)((key * 0x9e3779b97f4a7c15ull) >> 52) & (TLB_LARGE_FILTER_BITS - 1);
+}
+/* Records that a piece of the 2^sh-byte page containing lin is being cached. */
+static inline void tlb_note_large(struct tlb *t, uint64_t lin, unsigned sh)
+{
+    unsigned h = tlb_large_hash(lin, sh);
+    t->large_filter[h / 64] |= 1ull << (h % 64);
+    t->large_shifts |= 1u << sh;
+    t->has_large = true;
 }
 #define TLB_EPOCH_STEP 8u
 #define TLBF_GLOBAL 1ull

@@ -21,7 +21,11 @@ void tlb_flush_all(struct tlb *t)
         memset(t->info, 0, sizeof t->info);
     }
     t->nfill = 0;
-    t->has_large = false;
+    if (t->has_large) {
+        memset(t->large_filter, 0, sizeof t->large_filter);
+        t->large_shifts = 0;
+        t->has_large = false;
+    }
     t->epoch += TLB_EPOCH_STEP;
 }
 
@@ -48,10 +52,23 @@ void tlb_flush_nonglobal(struct tlb *t)
                 if (!(t->info[u][ty][k] & TLBF_GLOBAL)) t->e[u][ty][k].tag = TLB_INVALID;
 }
 
+/* Drops the cached pieces of large pages that contain lin, looking at the slots j..j+n-1. */
+static void flush_large_pieces(struct tlb *t, uint64_t lin, unsigned j, unsigned n)
+{
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned i = 0; i < n; i++) {
+                unsigned k = (j + i) & TLB_MASK;
+                unsigned sh = TLBF_SHIFT(t->info[u][ty][k]);
+                if (sh && ((t->e[u][ty][k].tag ^ lin) >> sh) == 0) t->e[u][ty][k].tag = TLB_INVALID;
+            }
+}
+
 /* INVLPG: every translation for the page, global or not (SDM Vol.3A 4.10.4.1). Entries filled
- * from a large page are 4 KiB pieces of it that may sit at any index, so while such pieces are
- * cached every entry is checked: it goes when the page it was cut from (its size is in info)
- * contains lin. */
+ * from a large page are 4 KiB pieces of it that may sit at any index; they go when the page
+ * they were cut from (its size is in info) contains lin. The large-page filter says whether
+ * lin's 2 MiB, 4 MiB or 1 GiB page can have pieces cached; only then are slots scanned: the
+ * 512 a 2 MiB page's pieces can occupy, or all of them for the larger sizes. */
 void tlb_flush_page(struct tlb *t, uint64_t lin)
 {
     unsigned k = (lin >> 12) & TLB_MASK;
@@ -61,12 +78,18 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;
     if (!t->has_large) return;
-    for (unsigned u = 0; u < 2; u++)
-        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
-            for (unsigned j = 0; j < TLB_SIZE; j++) {
-                unsigned sh = TLBF_SHIFT(t->info[u][ty][j]);
-                if (sh && ((t->e[u][ty][j].tag ^ lin) >> sh) == 0) t->e[u][ty][j].tag = TLB_INVALID;
-            }
+    bool all = false, two_mib = false;
+    for (unsigned sh = 21; sh <= 30; sh++) {
+        if (!(t->large_shifts & (1u << sh))) continue;
+        unsigned h = tlb_large_hash(lin, sh);
+        if (!(t->large_filter[h / 64] & (1ull << (h % 64)))) continue;
+        if (sh == 21) two_mib = true;
+        else all = true;
+    }
+    if (all)
+        flush_large_pieces(t, lin, 0, TLB_SIZE);
+    else if (two_mib)
+        flush_large_pieces(t, lin, (unsigned)(lin >> 12) & ~511u & TLB_MASK, 512);
 }
 
 /* Drops every write translation (a page became a code page). */

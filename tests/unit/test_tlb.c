@@ -54,6 +54,8 @@ static void fill_all(void)
                 t->info[u][ty][k] = (0x100000ull + (uint64_t)k * 0x1000) | (global ? TLBF_GLOBAL : 0);
             }
     t->has_large = false;
+    t->large_shifts = 0;
+    memset(t->large_filter, 0, sizeof t->large_filter);
     t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
     t->epoch = 41;
     memcpy(ref, t, sizeof *t);
@@ -178,8 +180,10 @@ START_TEST(test_flush_page_large)
         t->info[0][TLB_W][k] |= 21ull << TLBF_SHIFT_POS;
         t->info[0][TLB_X][k] |= 21ull << TLBF_SHIFT_POS;
         t->info[1][TLB_R][k] |= 21ull << TLBF_SHIFT_POS;
+        tlb_note_large(t, slot_page(0, TLB_W, k), 21);
+        tlb_note_large(t, slot_page(0, TLB_X, k), 21);
+        tlb_note_large(t, slot_page(1, TLB_R, k), 21);
     }
-    t->has_large = true;
     memcpy(ref, t, sizeof *t);
     uint64_t addr = slot_page(0, TLB_W, 0) | 0x5123, big = addr & ~0x1fffffull;
     tlb_flush_page(t, addr);
@@ -200,12 +204,59 @@ START_TEST(test_flush_page_large)
     CHECK(t->epoch > 41, "epoch not bumped");
     /* a 4 KiB page inside a region of large pieces: only its own entries go */
     fill_all();
-    for (unsigned k = 0; k < TLB_SIZE; k++) t->info[1][TLB_R][k] |= 21ull << TLBF_SHIFT_POS;
-    t->has_large = true;
+    for (unsigned k = 0; k < TLB_SIZE; k++) {
+        t->info[1][TLB_R][k] |= 21ull << TLBF_SHIFT_POS;
+        tlb_note_large(t, slot_page(1, TLB_R, k), 21);
+    }
     memcpy(ref, t, sizeof *t);
     tlb_flush_page(t, slot_page(0, TLB_R, 7));
     CHECK(!valid(0, TLB_R, 7), "page not flushed");
     CHECK(same(1, TLB_R, 7) && same(0, TLB_W, 7) && same(0, TLB_R, 8), "neighbours flushed");
+}
+END_TEST
+
+/* Pieces of one large page of each size (2 MiB, 4 MiB, 1 GiB), cached at scattered slots of
+ * [1][R] among 4 KiB entries and noted in the large-page filter as mmu/access.c does: INVLPG of
+ * any address inside the page drops every piece and nothing else; INVLPG of an address in
+ * another large page of the same size, or of a 4 KiB page elsewhere, drops none of them. */
+static const unsigned large_shifts[] = {21, 22, 30};
+START_TEST(test_flush_page_large_sizes)
+{
+    unsigned sh = large_shifts[_i];
+    uint64_t big = 0x7f1240000000ull, size = 1ull << sh; /* 1 GiB aligned, so aligned for all */
+    for (int round = 0; round < 3; round++) {
+        fill_all();
+        unsigned pieces = 0;
+        for (unsigned n = 0; n < 40; n++) {
+            uint64_t lin = big + ((uint64_t)n * 0x9e3779b1u % (size >> 12) << 12);
+            unsigned k = (lin >> 12) & TLB_MASK;
+            t->e[1][TLB_R][k].tag = lin;
+            t->info[1][TLB_R][k] = 0x200000ull | ((uint64_t)sh << TLBF_SHIFT_POS);
+            tlb_note_large(t, lin, sh);
+        }
+        memcpy(ref, t, sizeof *t);
+        uint64_t target = round == 0   ? big + size - 0x10   /* inside: last bytes of the page */
+                          : round == 1 ? big + size + 0x3000 /* the next page of that size */
+                                       : 0x5000;             /* a 4 KiB page elsewhere */
+        tlb_flush_page(t, target);
+        for (unsigned u = 0; u < 2; u++)
+            for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+                for (unsigned k = 0; k < TLB_SIZE; k++) {
+                    bool piece = TLBF_SHIFT(ref->info[u][ty][k]) == sh;
+                    pieces += piece;
+                    if (piece && round == 0)
+                        CHECK(!valid(u, ty, k), "2^%u piece at [%u][%u][%u] kept", sh, u, ty, k);
+                    else if (ref->e[u][ty][k].tag != (target & ~0xfffull))
+                        CHECK(same(u, ty, k), "2^%u, round %d: entry [%u][%u][%u] changed", sh,
+                              round, u, ty, k);
+                }
+        CHECK(pieces >= 20, "only %u pieces cached", pieces);
+    }
+    /* a full flush empties the filter */
+    tlb_flush_all(t);
+    CHECK(!t->has_large && t->large_shifts == 0, "large-page state left after a full flush");
+    for (unsigned w = 0; w < TLB_LARGE_FILTER_BITS / 64; w++)
+        CHECK(t->large_filter[w] == 0, "filter word %u left set", w);
 }
 END_TEST
 
@@ -289,6 +340,7 @@ static Suite *tlb_suite(void)
     tcase_add_test(tc, test_flush_nonglobal);
     tcase_add_loop_test(tc, test_flush_page, 0, sizeof pcases / sizeof pcases[0]);
     tcase_add_test(tc, test_flush_page_large);
+    tcase_add_loop_test(tc, test_flush_page_large_sizes, 0, 3);
     tcase_add_test(tc, test_flush_writes);
     tcase_add_test(tc, test_fill_log);
     suite_add_tcase(s, tc);
