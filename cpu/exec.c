@@ -93,7 +93,6 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
         /* executing from MMIO: decode one instruction at a time, uncached */
         tmp->n = 1;
         tmp->hpage = 0;
-        tmp->stamp_ptr = &m->stamp[0];
         tmp->stamp = m->stamp[0];
         decode_slow(c, lin, &tmp->insn[0]);
         cpu_insn_end_marker(&tmp->insn[1]);
@@ -125,8 +124,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
             if (n > 0) break; /* end the block before the page-crossing instruction */
             /* the block is this one instruction, decoded across the boundary, not cached */
             tmp->n = 1;
-            tmp->hpage = hp;
-            tmp->stamp_ptr = &m->stamp[hp];
+            tmp->hpage = (uint32_t)hp;
             tmp->stamp = m->stamp[hp];
             decode_slow(c, lin, &tmp->insn[0]);
             cpu_insn_end_marker(&tmp->insn[1]);
@@ -144,8 +142,7 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     b->gpa = gpa;
     b->ctx = c->ctx;
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
-    b->hpage = hp;
-    b->stamp_ptr = &m->stamp[hp];
+    b->hpage = (uint32_t)hp;
     b->stamp = m->stamp[hp];
     b->valid = 1;
     return b;
@@ -160,7 +157,7 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_first = i;
     c->blk_end = end;
     c->blk_rip = RIP(c);
-    c->blk_stamp = b->stamp_ptr;
+    c->blk_stamp = &c->mem->stamp[b->hpage];
     c->blk_stamp_val = b->stamp;
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
      * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
@@ -182,7 +179,6 @@ static void run_one(struct cpu *c)
     if (b->n > 1) {
         tmp.n = 1;
         tmp.hpage = b->hpage;
-        tmp.stamp_ptr = b->stamp_ptr;
         tmp.stamp = b->stamp;
         tmp.insn[0] = b->insn[0];
         cpu_insn_end_marker(&tmp.insn[1]);
@@ -200,7 +196,7 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
         if (l->rip != rip || !l->to) continue;
         const struct block *n = l->to;
         if (l->epoch == c->tlb->epoch && l->key == c->chain_key && l->gen == n->gen &&
-            n->stamp == *n->stamp_ptr)
+            n->stamp == c->mem->stamp[n->hpage])
             return n;
         return NULL;
     }

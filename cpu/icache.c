@@ -3,7 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-struct icache *icache_create(void) { return calloc(1, sizeof(struct icache)); }
+struct icache *icache_create(void)
+{
+    struct icache *ic = aligned_alloc(_Alignof(struct icache), sizeof(struct icache));
+    if (ic) memset(ic, 0, sizeof *ic);
+    return ic;
+}
 void icache_destroy(struct icache *ic) { free(ic); }
 void icache_flush(struct icache *ic)
 {

@@ -6,21 +6,27 @@
 #ifndef CPU_ICACHE_H
 #define CPU_ICACHE_H
 
+#include <stddef.h>
+
 #include "cpu/decode/insn.h"
 
 #define BLOCK_MAX 32
 #define BLOCK_LINKS 4
 #define ICACHE_BITS 16
 
+/* Laid out for the cache: the header the run loop checks when it enters a block (32 bytes) and
+ * the first instruction share one 64-byte line; the chaining links, needed only when the block is
+ * left, come last. */
 struct block {
-    uint64_t gpa;
+    _Alignas(64) uint64_t gpa;
     uint32_t ctx;
-    uint32_t stamp;
-    uint64_t hpage; /* host page index (for the stamp) */
-    const uint32_t *stamp_ptr; /* &memmap.stamp[hpage] */
+    uint32_t stamp; /* memmap.stamp[hpage] when decoded */
+    uint32_t hpage; /* host page index (for the stamp) */
+    uint32_t gen;   /* bumped whenever the slot is rebuilt: invalidates links to it */
     uint16_t n;
     uint16_t valid;
-    uint32_t gen; /* bumped whenever the slot is rebuilt: invalidates links to it */
+    uint32_t link_next;
+    struct insn insn[BLOCK_MAX + 1]; /* insn[n] is the end marker (cpu_insn_end_marker) */
     /* Chaining: up to BLOCK_LINKS successor blocks (a block can leave at each taken conditional
      * branch and at its end), each valid while the RIP matches, the TLB epoch is unchanged (no
      * flush, mode or CPL change since), the target slot was not rebuilt and its page was not
@@ -32,9 +38,8 @@ struct block {
         uint32_t gen;
         uint32_t key; /* cpu.chain_key when made */
     } link[BLOCK_LINKS];
-    uint32_t link_next;
-    struct insn insn[BLOCK_MAX + 1]; /* insn[n] is the end marker (cpu_insn_end_marker) */
 };
+_Static_assert(offsetof(struct block, insn) == 32, "block header and insn[0] share a cache line");
 
 struct icache {
     struct block blocks[1u << ICACHE_BITS];
