@@ -70,7 +70,7 @@ static void deliver_pm(struct cpu *c, int vec, bool soft, uint32_t ext, bool has
         /* SDM Vol.2 INT n "TASK-GATE"; Vol.3A 6.12.2 */
         uint16_t tss = gate_sel(g);
         uint64_t td = task_check_target(c, tss, ext);
-        task_switch_ext(c, tss, td, TS_INT, has_err, err, ext);
+        task_switch_ext(c, tss, td, TS_INT, has_err, err, ext, rf);
         if (RIP(c) > c->seg[SEG_CS].limit) raise_gp(c, ext);
         c->pending &= ~PEND_INHIBIT;
         return;

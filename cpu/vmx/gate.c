@@ -1,5 +1,5 @@
 /* VMX non-root operation (SDM Vol.3C chapter 25): the decode-time intercept gate, exceptions and
- * event delivery, asynchronous exits and the CR0/CR4 read shadows.
+ * event delivery, task-switch exits, asynchronous exits and the CR0/CR4 read shadows.
  *
  * When the decode context says "VMX non-root" (CTX_VMX), every catalogue entry with an intercept
  * class gets op_vmx_gate instead of its handler. The gate applies the exceptions that have
@@ -36,6 +36,46 @@ NORETURN void vmx_exit_insn(struct cpu *c, uint32_t reason, uint64_t qual)
     x->exit_qual = qual;
     x->exit_insn = true;
     x->exit_insn_len = c->cur ? c->cur->len : 0;
+    longjmp(c->jb, 3);
+}
+
+/* Task switches (SDM Vol.3C 25.4.2): a VM exit replaces every task switch, after the task gate,
+ * new TSS selector and new TSS descriptor checks (task.c and its callers make them first) and
+ * before anything is changed; whether a page fault on the old or new TSS comes first is
+ * implementation-specific, and turtles does not touch either TSS before the exit.
+ *   exit qualification (27.2.1, table 27-2): 15:0 the selector of the new TSS; 31:30 the source:
+ *       0 CALL, 1 IRET, 2 JMP, 3 a task gate in the IDT
+ *   instruction length (27.2.5): for CALL, IRET and JMP, and for a task gate reached while
+ *       delivering a software interrupt or a (privileged) software exception (INT n, INT3, INTO,
+ *       INT1, or such an event injected by VM entry: then the VM-entry instruction length)
+ *   IDT-vectoring information (27.2.4): the event whose delivery met the task gate
+ *       (vmx_do_exit reports deliv_info)
+ *   guest RIP: the instruction (fault-like); for an event, its return point as a fault in its
+ *       delivery would report it (the INT n itself for a software interrupt)
+ *   guest RFLAGS.RF (27.3.3): what the old TSS would have received */
+NORETURN void vmx_exit_task_switch(struct cpu *c, uint16_t tss_sel, int why, uint32_t rf)
+{
+    struct vmx *x = c->vmx;
+    unsigned src;
+    switch (why) {
+    case TS_CALL: src = 0; break;
+    case TS_IRET: src = 1; break;
+    case TS_JMP: src = 2; break;
+    default: src = 3; break;
+    }
+    x->exit_reason = EXIT_TASK_SWITCH;
+    x->exit_qual = tss_sel | (uint64_t)src << 30;
+    x->exit_insn = src != 3;
+    x->exit_insn_len = c->cur ? c->cur->len : 0;
+    if (src == 3 && x->deliv_info) {
+        unsigned t = (x->deliv_info >> 8) & 7;
+        if (t == INTR_TYPE_SW_INT || t == INTR_TYPE_PRIV_SW_EXC || t == INTR_TYPE_SW_EXC) {
+            x->exit_insn = true;
+            x->exit_insn_len = x->deliv_injected ? x->inject_len : c->cur ? c->cur->len : 0;
+        }
+    }
+    c->rflags |= rf;
+    /* the run loop rolls RIP back to the instruction (or the event's return point) and exits */
     longjmp(c->jb, 3);
 }
 

@@ -292,6 +292,12 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
 unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
 
+/* Task switches in non-root operation (SDM Vol.3C 25.4.2): called by the task switch after the
+ * checks that come first (task gate, new TSS selector and descriptor, the new TSS limit) and
+ * before it changes anything; why is the enum ts_reason (cpu_priv.h), rf the RF the old task's
+ * EFLAGS image would get (27.3.3). The VM exit (reason 9) happens instead. Always longjmps. */
+NORETURN void vmx_exit_task_switch(struct cpu *c, uint16_t tss_sel, int why, uint32_t rf);
+
 /* Trap-like VM exit after the current instruction completed (TPR below threshold): records
  * and longjmps; the instruction counts as retired. */
 NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual);
