@@ -130,6 +130,14 @@ enum cc_kind {
 #define PEND_VMX (1u << 8)     /* VMX non-root: event injection or an asynchronous exit control is on */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
+/* DR6 (SDM Vol.3A 18.2.3): B0-B3 are bits 3:0 */
+#define DR6_BD (1u << 13) /* debug register access detected (DR7.GD) */
+#define DR6_BS (1u << 14) /* single step */
+#define DR7_GD (1u << 13)
+/* dbp_pending: besides B0-B3, "an enabled breakpoint matched" (the pending-debug-exceptions
+ * field's bit 12 at VM entry may come without any B bit, SDM Vol.3C 24.4.2) */
+#define DBP_ENABLED 0x10u
+
 /* x87 register and SSE register images */
 struct fpreg {
     uint64_t sig;
@@ -215,8 +223,13 @@ struct cpu {
     struct fpu fpu;
     union xmm xmm[16] __attribute__((aligned(64)));
 
-    /* debug registers: armed data breakpoints and the ones hit by the current instruction */
+    /* debug registers: armed data breakpoints, the ones hit by the current instruction, and the
+     * hits held back by MOV SS/POP SS until after the next instruction (B0-B3, DBP_ENABLED) */
     uint8_t dbp_count, dbp_hit, dbp_pending;
+    /* the DR6 bits (B0-B3, DR6_BD, DR6_BS) of the #DB being raised: cpu_deliver_event writes
+     * them to DR6 (and clears DR7.GD for BD) only when the #DB does not cause a VM exit, which
+     * reports them as its exit qualification instead (SDM Vol.3C 27.1, 27.2.1 table 27-1) */
+    uint16_t db_cause;
     /* event delivery state */
     int cur_exc;       /* vector being delivered (for #DF escalation), -1 when none */
     uint64_t a20_mask;

@@ -360,13 +360,15 @@ static void step_one(struct cpu *c)
 {
     bool tf = (c->rflags & FL_TF) != 0;
     bool rf = (c->rflags & FL_RF) != 0;
+    /* a VMX guest's monitor trap flag follows this instruction too (SDM Vol.3C 25.5.2) */
+    if (unlikely(c->pending & PEND_VMX) && (c->ctx & CTX_VMX)) vmx_step_one(c);
     if (!rf && (c->dr[7] & 0xff)) {
         uint64_t lin = c->mode64 ? RIP(c) : (c->seg[SEG_CS].eff_base + RIP(c)) & c->lin_mask;
         uint32_t hits = 0;
         for (unsigned n = 0; n < 4; n++)
             if (dr_enabled(c, n) && dr_rw(c, n) == 0 && c->dr[n] == lin) hits |= 1u << n;
         if (hits) {
-            c->dr[6] = (c->dr[6] & ~0xfull) | hits;
+            c->db_cause = (uint16_t)hits;
             c->insn_rip = RIP(c);
             c->cur_exc = -1;
             cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
@@ -375,22 +377,29 @@ static void step_one(struct cpu *c)
     }
     c->dbp_hit = 0;
     run_one(c);
+    c->in_shadow = false; /* its traps come after it, outside the shadow it ran in */
     if (rf) c->rflags &= ~FL_RF; /* RF is cleared once an instruction completes */
     uint32_t hits = c->dbp_hit;
     c->dbp_hit = 0;
     /* MOV SS and POP SS hold debug traps until after the next instruction (SDM Vol.3A 6.8.3) */
     unsigned op = c->cur ? c->cur->op : OP_INVALID;
     if ((op == OP_mov_SwEw2 || op == OP_pop_SS) && (c->pending & PEND_INHIBIT)) {
-        c->dbp_pending |= hits;
+        if (hits) c->dbp_pending |= (uint8_t)(hits | DBP_ENABLED);
         if (tf) c->pending |= PEND_TF;
         return;
     }
-    hits |= c->dbp_pending;
+    uint32_t held = c->dbp_pending;
     c->dbp_pending = 0;
-    if (tf || hits) {
-        c->dr[6] = (c->dr[6] & ~0xfull) | hits | (tf ? 1ull << 14 : 0); /* B0-B3, BS */
-        c->insn_rip = RIP(c);
-        cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
+    bool enabled = hits || (held & DBP_ENABLED); /* an enabled breakpoint matched */
+    hits |= held & 0xf;
+    if (tf || enabled) {
+        /* a VMX exit that comes first keeps them pending (vmx_hold_debug_trap) */
+        uint32_t pdbg = (hits & 0xf) | (enabled ? PDBG_ENABLED_BP : 0) | (tf ? PDBG_BS : 0);
+        if (!((c->ctx & CTX_VMX) && vmx_hold_debug_trap(c, pdbg))) {
+            c->db_cause = (uint16_t)((hits & 0xf) | (tf ? DR6_BS : 0)); /* B0-B3, BS */
+            c->insn_rip = RIP(c);
+            cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
+        }
     }
     if (!(c->rflags & FL_TF)) c->pending &= ~PEND_TF;
 }
@@ -460,7 +469,8 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 /* in_shadow: a VM exit by this instruction saves the blocking (SDM Vol.3C
                  * 24.4.2); the landing code above clears it when the instruction longjmps */
                 c->in_shadow = true;
-                if (c->pending & (PEND_TF | PEND_DR)) step_one(c); else run_one(c);
+                /* step_one: debug traps (incl. those MOV SS held back) and VMX's MTF */
+                if ((c->pending & (PEND_TF | PEND_DR | PEND_VMX)) || c->dbp_pending) step_one(c); else run_one(c);
                 c->in_shadow = false;
                 continue;
             }

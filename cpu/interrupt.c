@@ -70,7 +70,7 @@ static void deliver_pm(struct cpu *c, int vec, bool soft, uint32_t ext, bool has
         /* SDM Vol.2 INT n "TASK-GATE"; Vol.3A 6.12.2 */
         uint16_t tss = gate_sel(g);
         uint64_t td = task_check_target(c, tss, ext);
-        task_switch_ext(c, tss, td, TS_INT, has_err, err, ext);
+        task_switch_ext(c, tss, td, TS_INT, has_err, err, ext, rf);
         if (RIP(c) > c->seg[SEG_CS].limit) raise_gp(c, ext);
         c->pending &= ~PEND_INHIBIT;
         return;
@@ -210,6 +210,21 @@ static void deliver_lm(struct cpu *c, int vec, bool soft, uint32_t ext, bool has
     RIP(c) = off;
 }
 
+/* A debug exception that is delivered (not a VM exit) records its cause in DR6: B0-B3 and BS
+ * replace the old B0-B3; a general-detect #DB sets BD and clears DR7.GD so the handler can use
+ * the debug registers (SDM Vol.3A 18.2.3, 18.2.4). */
+static void commit_db(struct cpu *c)
+{
+    uint32_t k = c->db_cause;
+    c->db_cause = 0;
+    if (k & DR6_BD) {
+        c->dr[6] |= DR6_BD;
+        c->dr[7] &= ~(uint64_t)DR7_GD;
+    } else {
+        c->dr[6] = (c->dr[6] & ~0xfull) | k;
+    }
+}
+
 void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_err, uint32_t err)
 {
     bool soft = type == EV_SOFT;
@@ -220,6 +235,7 @@ void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_er
         has_err ? err : 0, c->seg[SEG_CS].sel, (unsigned long long)RIP(c), c->cpl);
     /* VMX non-root: the exception bitmap and NMI exiting may turn the event into a VM exit */
     if (unlikely(c->ctx & CTX_VMX)) vmx_deliver_hook(c, vec, (int)type, has_err, err);
+    if (vec == EXC_DB && type == EV_EXC && c->db_cause) commit_db(c);
     if (!cpu_pmode(c)) {
         deliver_real(c, vec);
     } else {

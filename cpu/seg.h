@@ -97,8 +97,10 @@ void tss_stack(struct cpu *c, unsigned dpl, unsigned ist, uint32_t ext, uint16_t
  * tss_sel; raises #GP(tss_sel | ext) unless it is an available TSS in the GDT, #NP if absent.
  * Returns the descriptor. */
 uint64_t task_check_target(struct cpu *c, uint16_t tss_sel, uint32_t ext);
-/* task_switch() with the EXT bit for the error codes of faults it raises (events). */
+/* task_switch() for an event through a task gate: ext is the EXT bit for the error codes of
+ * faults it raises, rf the RF flag (FL_RF or 0) of the EFLAGS image saved in the old TSS
+ * (fault-class exceptions set it, SDM Vol.3A 18.3.1.1). */
 void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason why, bool has_err,
-                     uint32_t err, uint32_t ext);
+                     uint32_t err, uint32_t ext, uint32_t rf);
 
 #endif

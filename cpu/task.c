@@ -11,6 +11,7 @@
  * 16-bit TSS (offsets):  0 link  0E IP  10 FLAGS  12..20 AX..DI  22 ES 24 CS 26 SS 28 DS  2A LDT
  */
 #include "cpu/seg.h"
+#include "cpu/vmx/vmx.h"
 
 uint64_t task_check_target(struct cpu *c, uint16_t tss_sel, uint32_t ext)
 {
@@ -94,7 +95,7 @@ static void load_task_segs(struct cpu *c, const uint16_t *sel, uint32_t ext)
 }
 
 void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason why, bool has_err,
-                     uint32_t err, uint32_t ext)
+                     uint32_t err, uint32_t ext, uint32_t rf)
 {
     bool new32 = (desc_type(desc) & 8) != 0;
     bool old32 = ((c->tr.ar & AR_TYPE) & 8) != 0;
@@ -104,6 +105,9 @@ void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason 
 
     /* SDM Vol.3A 8.3 step 3 (table 8-2): new TSS limit >= 67H (32-bit) or 2BH (16-bit) */
     if (nlimit < (new32 ? 0x67u : 0x2bu)) raise_ts(c, sel_err(sel) | ext);
+    /* VMX non-root operation: the checks so far (gate, new TSS selector and descriptor) come
+     * first; the task switch itself is a VM exit (SDM Vol.3C 25.4.2) */
+    if (unlikely(c->ctx & CTX_VMX)) vmx_exit_task_switch(c, sel, (int)why, rf);
     /* the current TSS must be able to hold the saved state */
     if (c->tr.limit < (old32 ? 0x5fu : 0x29u)) raise_ts(c, sel_err(c->tr.sel) | ext);
 
@@ -131,7 +135,7 @@ void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason 
     if (why == TS_JMP || why == TS_IRET) set_busy(c, c->tr.sel, false);
 
     /* step 7: save the current state in the old TSS (IRET saves NT = 0) */
-    uint32_t fl = (uint32_t)cpu_get_rflags(c);
+    uint32_t fl = (uint32_t)cpu_get_rflags(c) | rf;
     if (why == TS_IRET) fl &= ~FL_NT;
     uint64_t ob = c->tr.base;
 #define OW(off, sz, v) sys_write(c, dt_lin(c, ob, (off)), (sz), (v))
@@ -204,5 +208,5 @@ void task_switch_ext(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason 
 void task_switch(struct cpu *c, uint16_t sel, uint64_t desc, enum ts_reason why, bool has_err,
                  uint32_t err)
 {
-    task_switch_ext(c, sel, desc, why, has_err, err, 0);
+    task_switch_ext(c, sel, desc, why, has_err, err, 0, 0);
 }

@@ -48,9 +48,9 @@ static unsigned check_dr(struct cpu *c, unsigned n)
         n += 2;
     }
     require_cpl0(c);
-    if (c->dr[7] & (1ull << 13)) { /* DR7.GD: general detect */
-        c->dr[6] |= 1ull << 13;   /* DR6.BD */
-        c->dr[7] &= ~(1ull << 13);
+    if (c->dr[7] & DR7_GD) {
+        /* general detect: delivery sets DR6.BD and clears DR7.GD (cpu_deliver_event) */
+        c->db_cause = DR6_BD;
         cpu_raise_noerr(c, EXC_DB);
     }
     return n;

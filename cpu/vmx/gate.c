@@ -1,5 +1,6 @@
 /* VMX non-root operation (SDM Vol.3C chapter 25): the decode-time intercept gate, exceptions and
- * event delivery, asynchronous exits and the CR0/CR4 read shadows.
+ * event delivery, task-switch exits, asynchronous exits, held debug traps and the CR0/CR4 read
+ * shadows.
  *
  * When the decode context says "VMX non-root" (CTX_VMX), every catalogue entry with an intercept
  * class gets op_vmx_gate instead of its handler. The gate applies the exceptions that have
@@ -23,6 +24,14 @@ static void run_plain(struct cpu *c, const struct insn *i)
 NORETURN void vmx_exit_trap(struct cpu *c, uint32_t reason, uint64_t qual)
 {
     struct vmx *x = c->vmx;
+    /* The instruction completed, so blocking by MOV SS has ended, but its debug traps (single
+     * step, data breakpoints, and those MOV SS held back) have lower priority than this exit
+     * and stay pending (SDM Vol.3C 29.1.2, 27.3.4). */
+    uint32_t held = (c->dbp_pending | c->dbp_hit) & PDBG_B0_3;
+    bool enabled = c->dbp_hit || (c->dbp_pending & DBP_ENABLED);
+    x->dbg_trap |= held | (enabled ? PDBG_ENABLED_BP : 0) | ((c->rflags & FL_TF) ? PDBG_BS : 0);
+    c->dbp_pending = c->dbp_hit = 0;
+    c->in_shadow = false;
     x->exit_reason = reason;
     x->exit_qual = qual;
     x->exit_insn = false;
@@ -36,6 +45,46 @@ NORETURN void vmx_exit_insn(struct cpu *c, uint32_t reason, uint64_t qual)
     x->exit_qual = qual;
     x->exit_insn = true;
     x->exit_insn_len = c->cur ? c->cur->len : 0;
+    longjmp(c->jb, 3);
+}
+
+/* Task switches (SDM Vol.3C 25.4.2): a VM exit replaces every task switch, after the task gate,
+ * new TSS selector and new TSS descriptor checks (task.c and its callers make them first) and
+ * before anything is changed; whether a page fault on the old or new TSS comes first is
+ * implementation-specific, and turtles does not touch either TSS before the exit.
+ *   exit qualification (27.2.1, table 27-2): 15:0 the selector of the new TSS; 31:30 the source:
+ *       0 CALL, 1 IRET, 2 JMP, 3 a task gate in the IDT
+ *   instruction length (27.2.5): for CALL, IRET and JMP, and for a task gate reached while
+ *       delivering a software interrupt or a (privileged) software exception (INT n, INT3, INTO,
+ *       INT1, or such an event injected by VM entry: then the VM-entry instruction length)
+ *   IDT-vectoring information (27.2.4): the event whose delivery met the task gate
+ *       (vmx_do_exit reports deliv_info)
+ *   guest RIP: the instruction (fault-like); for an event, its return point as a fault in its
+ *       delivery would report it (the INT n itself for a software interrupt)
+ *   guest RFLAGS.RF (27.3.3): what the old TSS would have received */
+NORETURN void vmx_exit_task_switch(struct cpu *c, uint16_t tss_sel, int why, uint32_t rf)
+{
+    struct vmx *x = c->vmx;
+    unsigned src;
+    switch (why) {
+    case TS_CALL: src = 0; break;
+    case TS_IRET: src = 1; break;
+    case TS_JMP: src = 2; break;
+    default: src = 3; break;
+    }
+    x->exit_reason = EXIT_TASK_SWITCH;
+    x->exit_qual = tss_sel | (uint64_t)src << 30;
+    x->exit_insn = src != 3;
+    x->exit_insn_len = c->cur ? c->cur->len : 0;
+    if (src == 3 && x->deliv_info) {
+        unsigned t = (x->deliv_info >> 8) & 7;
+        if (t == INTR_TYPE_SW_INT || t == INTR_TYPE_PRIV_SW_EXC || t == INTR_TYPE_SW_EXC) {
+            x->exit_insn = true;
+            x->exit_insn_len = x->deliv_injected ? x->inject_len : c->cur ? c->cur->len : 0;
+        }
+    }
+    c->rflags |= rf;
+    /* the run loop rolls RIP back to the instruction (or the event's return point) and exits */
     longjmp(c->jb, 3);
 }
 
@@ -604,6 +653,12 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
         x->exit_insn_len = c->cur ? c->cur->len : 0;
     }
     uint64_t qual = 0;
+    if (vec == EXC_DB && type == INTR_TYPE_HW_EXC) {
+        /* a #DB that exits leaves DR6 and DR7 alone; the qualification has B0-B3, BD and BS
+         * (SDM Vol.3C 27.1, 27.2.1 table 27-1) */
+        qual = c->db_cause;
+        c->db_cause = 0;
+    }
     if (vec == EXC_PF && type == INTR_TYPE_HW_EXC) {
         /* the qualification is the faulting linear address; a #PF that exits leaves CR2 alone
          * (SDM Vol.3C 27.1, 27.2.1) */
@@ -645,9 +700,28 @@ bool vmx_check_events(struct cpu *c)
         return true;
     }
     if (x->mtf_pending) {
-        /* a pending MTF exit comes before NMIs and interrupts (SDM Vol.3C 25.5.2, 26.7.8) */
+        /* a pending MTF exit comes before debug traps, NMIs and interrupts (SDM Vol.3C 25.5.2,
+         * 26.7.8) */
         x->mtf_pending = false;
         vmx_do_exit(c, EXIT_MONITOR_TRAP_FLAG, 0);
+        return true;
+    }
+    if (x->dbg_trap) {
+        /* pending debug exceptions: a #DB trap with the priority of "traps on the previous
+         * instruction", above the preemption timer, NMIs, the NMI and interrupt windows and
+         * external interrupts; it updates DR6 unless the exception bitmap makes it exit
+         * (SDM Vol.3C 26.6.3). It ends a HLT state. */
+        uint32_t p = x->dbg_trap;
+        x->dbg_trap = 0;
+        vmx_update_pending(c);
+        c->halted = 0;
+        c->insn_rip = RIP(c);
+        c->cur = NULL;
+        c->db_cause = (uint16_t)(p & (PDBG_B0_3 | PDBG_BS));
+        cpu_deliver_event(c, EXC_DB, EV_EXC, false, 0);
+        /* an MTF exit follows an event delivered before the first instruction (25.5.2) */
+        if (vmx_mtf_on(x)) x->mtf_pending = true;
+        vmx_update_pending(c);
         return true;
     }
     /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting (NMIs: there are no
@@ -706,12 +780,21 @@ void vmx_update_pending(struct cpu *c)
     struct vmx *x = c->vmx;
     /* external interrupts raise PEND_INTR themselves, and the preemption timer shortens the run
      * (cpu/exec.c clamp_run_end) */
-    if (x->guest && (x->inject_pending || x->mtf_pending || x->vintr_recognized || x->apic_write_pending ||
+    if (x->guest && (x->inject_pending || x->mtf_pending || x->dbg_trap || x->vintr_recognized || x->apic_write_pending ||
                      x->apic_step || x->tpr_exit_pending ||
                      (x->proc & (CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG))))
         c->pending |= PEND_VMX;
     else
         c->pending &= ~PEND_VMX;
+}
+
+bool vmx_hold_debug_trap(struct cpu *c, uint32_t pdbg)
+{
+    struct vmx *x = c->vmx;
+    if (!(x->mtf_pending || x->apic_write_pending || x->tpr_exit_pending)) return false;
+    x->dbg_trap |= pdbg;
+    vmx_update_pending(c);
+    return true;
 }
 
 bool vmx_step_one(struct cpu *c)

@@ -88,6 +88,11 @@ static void describe(const struct cpu *c, unsigned reason, uint64_t q, char *buf
     case EXIT_INVLPG:
         snprintf(buf, n, "address %#llx", (unsigned long long)q);
         break;
+    case EXIT_TASK_SWITCH: { /* SDM Vol.3C 27.2.1, table 27-2 */
+        static const char *const src[4] = {"call", "iret", "jmp", "task gate in the IDT"};
+        snprintf(buf, n, "%s to tss %#x", src[(q >> 30) & 3], (unsigned)(q & 0xffff));
+        break;
+    }
     case EXIT_APIC_ACCESS: { /* SDM Vol.3C 27.2.1, table 27-6 */
         static const char *const types[16] = {
             [0] = "linear read", [1] = "linear write", [2] = "fetch", [3] = "linear access during event delivery",

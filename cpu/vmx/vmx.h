@@ -132,6 +132,11 @@ enum { INTR_TYPE_EXT = 0, INTR_TYPE_NMI = 2, INTR_TYPE_HW_EXC = 3, INTR_TYPE_SW_
 #define INTR_BLOCK_MOV_SS (1u << 1)
 #define INTR_BLOCK_SMI (1u << 2)
 #define INTR_BLOCK_NMI (1u << 3)
+/* Pending debug exceptions (SDM Vol.3C 24.4.2, table 24-4): B0-B3 3:0, an enabled breakpoint
+ * matched 12, single step 14 */
+#define PDBG_B0_3 0xfu
+#define PDBG_ENABLED_BP (1u << 12)
+#define PDBG_BS (1u << 14)
 /* Activity states (SDM Vol.3C 24.4.2) */
 enum { ACTIVITY_ACTIVE = 0, ACTIVITY_HLT = 1, ACTIVITY_SHUTDOWN = 2, ACTIVITY_WAIT_SIPI = 3 };
 
@@ -187,6 +192,10 @@ struct vmx {
     uint32_t inject_err;
     bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
     bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
+    /* debug traps (PDBG_* bits) pending at the next boundary: from the pending-debug-exceptions
+     * field at VM entry (26.6.3), or the traps of an instruction held back by a trap-like VM
+     * exit or MTF exit that comes first (25.5.2, 27.3.4). Delivered by vmx_check_events. */
+    uint32_t dbg_trap;
     /* PAUSE-loop exiting: TSC of the last PAUSE and of the first PAUSE of the current loop */
     bool ple_valid;
     uint64_t ple_last, ple_first;
@@ -291,6 +300,18 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 /* INVEPT/INVVPID after the common checks: 0, or the VM-instruction error number. */
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
 unsigned vmx_invvpid(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi);
+
+/* Task switches in non-root operation (SDM Vol.3C 25.4.2): called by the task switch after the
+ * checks that come first (task gate, new TSS selector and descriptor, the new TSS limit) and
+ * before it changes anything; why is the enum ts_reason (cpu_priv.h), rf the RF the old task's
+ * EFLAGS image would get (27.3.3). The VM exit (reason 9) happens instead. Always longjmps. */
+NORETURN void vmx_exit_task_switch(struct cpu *c, uint16_t tss_sel, int why, uint32_t rf);
+/* The debug traps of an instruction (pdbg: PDBG_* bits) when a trap-like VM exit, APIC-write
+ * emulation or an MTF exit is pending at the boundary after it: they have priority over debug
+ * traps (SDM Vol.3C 25.5.2, 29.1.2), so the traps are kept pending (saved in the pending debug
+ * exceptions field if that exit happens) and true is returned. Else false: deliver them now.
+ * Never raises. */
+bool vmx_hold_debug_trap(struct cpu *c, uint32_t pdbg);
 
 /* Trap-like VM exit after the current instruction completed (TPR below threshold): records
  * and longjmps; the instruction counts as retired. */

@@ -65,6 +65,29 @@ static uint32_t interruptibility(const struct cpu *c)
     return v;
 }
 
+/* The pending-debug-exceptions field at a VM exit (SDM Vol.3C 27.3.4). It is clear unless debug
+ * traps are pending: those of an instruction or VM entry that a trap-like exit (TPR below
+ * threshold, APIC write) or an MTF exit overtook (dbg_trap), and, for exits while MOV SS/POP SS
+ * blocks debug exceptions, the ones it holds back: its data-breakpoint matches and, with
+ * RFLAGS.TF = 1, its single step (BS; IA32_DEBUGCTL.BTF is always 0 here). An exit caused by a
+ * debug exception saves it clear. */
+static uint64_t pending_debug(const struct cpu *c)
+{
+    const struct vmx *x = c->vmx;
+    uint32_t info = (uint32_t)x->f[VF_VM_EXIT_INTR_INFO];
+    unsigned t = (info >> 8) & 7;
+    if ((uint32_t)x->f[VF_VM_EXIT_REASON] == EXIT_EXCEPTION_NMI && (info & INTR_INFO_VALID) &&
+        (info & 0xff) == EXC_DB && (t == INTR_TYPE_HW_EXC || t == INTR_TYPE_PRIV_SW_EXC))
+        return 0;
+    uint64_t p = x->dbg_trap;
+    if (((c->pending & PEND_INHIBIT) || c->in_shadow) && c->inhibit_movss) {
+        p |= c->dbp_pending & PDBG_B0_3;
+        if (c->dbp_pending & DBP_ENABLED) p |= PDBG_ENABLED_BP;
+        if (c->rflags & FL_TF) p |= PDBG_BS;
+    }
+    return p;
+}
+
 /* SDM Vol.3C 27.3: saving guest state. */
 static void save_guest(struct cpu *c)
 {
@@ -110,7 +133,7 @@ static void save_guest(struct cpu *c)
         f[VF_VM_ENTRY_CONTROLS] &= ~(uint64_t)ENTRY_IA32E_MODE;
     f[VF_GUEST_ACTIVITY_STATE] = c->halted ? ACTIVITY_HLT : ACTIVITY_ACTIVE;
     f[VF_GUEST_INTERRUPTIBILITY_INFO] = interruptibility(c);
-    f[VF_GUEST_PENDING_DBG_EXCEPTIONS] = 0;
+    f[VF_GUEST_PENDING_DBG_EXCEPTIONS] = pending_debug(c);
     /* 27.3.4: with EPT and PAE paging the PDPTE registers are saved */
     if ((x->proc2 & SEC_ENABLE_EPT) && (c->cr0 & CR0_PG) && (c->cr4 & CR4_PAE) && !(c->efer & EFER_LMA))
         for (unsigned k = 0; k < 4; k++) f[VF_GUEST_PDPTE0 + k] = c->pdpte[k];
@@ -357,6 +380,10 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
     f[VF_VM_ENTRY_INTR_INFO] &= ~(uint64_t)INTR_INFO_VALID;
     if (log_mask & LOG_VMX) vmx_log_exit(c, reason, qual);
     save_guest(c);
+    /* the guest's pending debug exceptions now live in the VMCS field */
+    x->dbg_trap = 0;
+    c->dbp_pending = 0;
+    c->db_cause = 0;
     tlb_to_host(c);
     leave_guest(c);
     /* 27.4: MSR-store list, then 27.5 host state, then 27.6 MSR-load list */
@@ -447,6 +474,37 @@ static void load_guest(struct cpu *c)
     x->mtf_pending = false;
     c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
     if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
+}
+
+/* SDM Vol.3C 26.6.3: the pending debug exceptions after VM entry. They are valid when BS or the
+ * enabled-breakpoint bit is set, and ignored when the entry injects an event other than a
+ * software interrupt or software exception, or one of those without blocking by MOV SS. Without
+ * MOV SS blocking they are a #DB trap before the first guest instruction (vmx_check_events);
+ * with it they are held until after the next instruction, as MOV SS holds its own (BS then
+ * comes from RFLAGS.TF, which the entry checks tie to it). An injected software interrupt or
+ * software exception in a MOV SS shadow is treated as INT3/INTO after a MOV SS that had a debug
+ * trap: the #DB follows the delivery of the injected event (for vectors other than 3 and 4 the
+ * SDM allows that or losing them). */
+static void entry_pending_debug(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    const uint64_t *f = x->f;
+    uint32_t p = (uint32_t)f[VF_GUEST_PENDING_DBG_EXCEPTIONS] & (PDBG_B0_3 | PDBG_ENABLED_BP | PDBG_BS);
+    bool movss = (f[VF_GUEST_INTERRUPTIBILITY_INFO] & INTR_BLOCK_MOV_SS) != 0;
+    uint32_t info = (uint32_t)f[VF_VM_ENTRY_INTR_INFO];
+    x->dbg_trap = 0;
+    c->dbp_pending = 0;
+    if (!(p & (PDBG_BS | PDBG_ENABLED_BP))) return;
+    if (info & INTR_INFO_VALID) {
+        unsigned t = (info >> 8) & 7;
+        if (movss && (t == INTR_TYPE_SW_INT || t == INTR_TYPE_SW_EXC)) x->dbg_trap = p;
+        return;
+    }
+    if (movss) {
+        c->dbp_pending = (uint8_t)((p & PDBG_B0_3) | ((p & PDBG_ENABLED_BP) ? DBP_ENABLED : 0));
+        return;
+    }
+    x->dbg_trap = p;
 }
 
 /* 26.5: event injection. Delivers the event through the guest IDT as if it occurred now;
@@ -590,6 +648,7 @@ int vmx_enter(struct cpu *c, bool launch)
     cpu_update_mode(c);
     cpu_update_debug(c);
     if (log_mask & LOG_VMX) vmx_log_entry(c, launch);
+    entry_pending_debug(c);
     inject_event(c);
     /* Asynchronous controls are looked at between blocks while they are on (vmx_check_events) */
     vmx_update_pending(c);
