@@ -12,7 +12,7 @@ static void phys_wr(void *opaque, uint64_t gpa, uint64_t v, unsigned size) { phy
 bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail)
 {
     struct vmx *x = c->vmx;
-    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0};
+    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0, false};
     struct walk_mem m = {c->mem, phys_rd, phys_wr};
     struct ept_result r;
     enum ept_status st = ept_walk(&p, &m, gpa, acc, &r);
