@@ -46,6 +46,7 @@ enum ept_status ept_walk(const struct ept_params *p, const struct walk_mem *m, u
     unsigned perms = EPT_R | EPT_W | EPT_X;
     int n = 0;
     r->perms = 0;
+    r->dirty_set = false;
     for (int level = 4; level >= 1; level--) {
         unsigned shift = 12 + 9 * (unsigned)(level - 1);
         uint64_t ea = table + ((gpa >> shift) & 0x1ff) * 8;
@@ -62,13 +63,22 @@ enum ept_status ept_walk(const struct ept_params *p, const struct walk_mem *m, u
             r->perms = perms;
             /* SDM Vol.3C 28.2.3.2: a violation when the access is not allowed by every entry */
             if (!(perms & acc)) return EPT_VIOLATION;
-            /* 28.2.4: accessed flags on the path, dirty on the leaf for writes */
-            if (ad)
+            /* 28.2.4: accessed flags on the path, dirty on the leaf for writes. 28.2.5: when
+             * a flag must be set and the caller says none may be (a full page-modification
+             * log), none is and the access does not happen. */
+            if (ad) {
+                uint64_t want[4];
+                bool change = false;
                 for (int k = 0; k < n; k++) {
-                    uint64_t want = ent[k] | EPTE_A;
-                    if (k == n - 1 && (acc & EPT_W)) want |= EPTE_D;
-                    if (want != ent[k]) m->write(m->opaque, ent_addr[k], want, 8);
+                    want[k] = ent[k] | EPTE_A;
+                    if (k == n - 1 && (acc & EPT_W)) want[k] |= EPTE_D;
+                    change |= want[k] != ent[k];
                 }
+                if (change && p->ad_blocked) return EPT_AD_BLOCKED;
+                for (int k = 0; k < n; k++)
+                    if (want[k] != ent[k]) m->write(m->opaque, ent_addr[k], want[k], 8);
+                r->dirty_set = (want[n - 1] & ~ent[n - 1] & EPTE_D) != 0;
+            }
             r->hpa = (e & addr_mask & ~(size - 1)) | (gpa & (size - 1));
             r->page_size = size;
             r->memtype = (unsigned)(e >> 3) & 7;

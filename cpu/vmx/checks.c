@@ -119,6 +119,12 @@ int vmx_check_controls(const uint64_t *f, const struct vmx_caps *k, const char *
     if ((proc2 & SEC_ENABLE_EPT) &&
         CC(!ept_eptp_valid(f[VF_EPT_POINTER], k->maxphys, (k->ept_vpid >> 21) & 1)))
         return e;
+    /* enable PML: EPT must be on; the PML address is 4-KByte aligned and within the
+     * physical-address width */
+    if (proc2 & SEC_ENABLE_PML) {
+        if (CC(!(proc2 & SEC_ENABLE_EPT))) return e;
+        if (CC((f[VF_PML_ADDRESS] & 0xfff) || above_maxphys(f[VF_PML_ADDRESS], mp))) return e;
+    }
 
     /* 26.2.1.2 VM-exit control fields */
     if (CC(!ctl_ok(exit, k->true_exit))) return e;

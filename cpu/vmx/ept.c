@@ -9,14 +9,32 @@
 static uint64_t phys_rd(void *opaque, uint64_t gpa, unsigned size) { return phys_read(opaque, gpa, size); }
 static void phys_wr(void *opaque, uint64_t gpa, uint64_t v, unsigned size) { phys_write(opaque, gpa, v, size); }
 
+/* Page-modification logging (SDM Vol.3C 28.2.5): the guest-physical address of an access that
+ * set an EPT dirty flag from 0 to 1, bits 11:0 cleared, goes to PML address + 8 * PML index, and
+ * the index goes down by 1 (from 0 it wraps to FFFFH, where the log is full). The log is in
+ * physical memory, not translated by EPT. */
+static void pml_log(struct cpu *c, uint64_t gpa)
+{
+    struct vmx *x = c->vmx;
+    uint16_t idx = (uint16_t)x->f[VF_PML_INDEX];
+    phys_write(c->mem, x->f[VF_PML_ADDRESS] + 8ull * idx, gpa & ~0xfffull, 8);
+    x->f[VF_PML_INDEX] = (uint16_t)(idx - 1);
+}
+
 bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail)
 {
     struct vmx *x = c->vmx;
-    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0};
+    bool pml = (x->proc2 & SEC_ENABLE_PML) != 0;
+    /* 28.2.5: before an access that needs an EPT accessed or dirty flag set, a PML index outside
+     * 0-511 is a page-modification log-full event: no flag is set and the access does not
+     * happen */
+    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0,
+                           pml && (uint16_t)x->f[VF_PML_INDEX] > 511};
     struct walk_mem m = {c->mem, phys_rd, phys_wr};
     struct ept_result r;
     enum ept_status st = ept_walk(&p, &m, gpa, acc, &r);
     if (st == EPT_OK) {
+        if (pml && r.dirty_set) pml_log(c, gpa);
         *hpa = r.hpa;
         return true;
     }
@@ -24,29 +42,57 @@ bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struc
     fail->acc = acc;
     fail->perms = r.perms;
     fail->misconfig = st == EPT_MISCONFIG;
+    fail->pml_full = st == EPT_AD_BLOCKED;
     fail->lin_valid = fail->final = false;
     fail->lin = 0;
     return false;
 }
 
+/* Bit 12 of the exit qualification of EPT violations and page-modification log-full events,
+ * "NMI unblocking due to IRET" (SDM Vol.3C 27.2.1): set when the access was part of an IRET
+ * that found (virtual-)NMI blocking in effect. Such an exit clears that blocking first (27.1).
+ * Reported as 0 where the SDM leaves the bit undefined: NMI exiting without virtual NMIs, and
+ * exits during event delivery (the IDT-vectoring information is valid). */
+static uint64_t iret_nmi_unblock(struct cpu *c)
+{
+    struct vmx *x = c->vmx;
+    if (!c->blk_first || !c->cur || c->cur->op != OP_iret || x->deliv_info || !x->iret_nmi_blocked)
+        return 0;
+    if (x->pin & PIN_VIRTUAL_NMIS)
+        x->vnmi_blocked = false;
+    else if (x->pin & PIN_NMI_EXITING)
+        return 0;
+    /* (blocking by NMI itself was cleared by the IRET handler before its first access) */
+    return INTR_INFO_NMI_UNBLOCK;
+}
+
 NORETURN void vmx_ept_exit(struct cpu *c, const struct ept_fail *f)
 {
     struct vmx *x = c->vmx;
-    x->f[VF_GUEST_PHYSICAL_ADDRESS] = f->gpa;
-    x->exit_gla = f->lin;
-    x->exit_gla_valid = f->lin_valid;
     uint64_t qual = 0;
-    if (!f->misconfig) {
-        /* 27.2.1 table 27-7: 0 read, 1 write, 2 fetch; 5:3 the permissions of the translation;
-         * 7 linear address valid; 8 the access was to the translation of that linear address
-         * (1) rather than to a guest paging-structure entry (0) */
-        unsigned kind = f->acc & EPT_X ? 4 : f->acc & EPT_W ? 2 : 1;
-        qual = kind | (uint64_t)f->perms << 3 | (f->lin_valid ? 1u << 7 : 0) |
-               (f->lin_valid && f->final ? 1u << 8 : 0);
+    if (f->pml_full) {
+        /* 27.2.1: only bit 12 of the qualification is defined; the guest-physical and
+         * guest-linear address fields are undefined for this exit (left alone / 0) */
+        qual = iret_nmi_unblock(c);
+        LOG(LOG_VMX, "VMX: page-modification log full at gpa=%#llx\n", (unsigned long long)f->gpa);
+        x->exit_reason = EXIT_PML_FULL;
+    } else {
+        x->f[VF_GUEST_PHYSICAL_ADDRESS] = f->gpa;
+        x->exit_gla = f->lin;
+        x->exit_gla_valid = f->lin_valid;
+        if (!f->misconfig) {
+            /* 27.2.1 table 27-7: 0 read, 1 write, 2 fetch; 5:3 the permissions of the
+             * translation; 7 linear address valid; 8 the access was to the translation of that
+             * linear address (1) rather than to a guest paging-structure entry (0); 12 NMI
+             * unblocking due to IRET */
+            unsigned kind = f->acc & EPT_X ? 4 : f->acc & EPT_W ? 2 : 1;
+            qual = kind | (uint64_t)f->perms << 3 | (f->lin_valid ? 1u << 7 : 0) |
+                   (f->lin_valid && f->final ? 1u << 8 : 0) | iret_nmi_unblock(c);
+        }
+        LOG(LOG_VMX, "VMX: EPT %s gpa=%#llx lin=%#llx\n", f->misconfig ? "misconfiguration" : "violation",
+            (unsigned long long)f->gpa, (unsigned long long)f->lin);
+        x->exit_reason = f->misconfig ? EXIT_EPT_MISCONFIG : EXIT_EPT_VIOLATION;
     }
-    LOG(LOG_VMX, "VMX: EPT %s gpa=%#llx lin=%#llx\n", f->misconfig ? "misconfiguration" : "violation",
-        (unsigned long long)f->gpa, (unsigned long long)f->lin);
-    x->exit_reason = f->misconfig ? EXIT_EPT_MISCONFIG : EXIT_EPT_VIOLATION;
     x->exit_qual = qual;
     /* the instruction (if any) did not complete; its length is reported as hardware does */
     x->exit_insn = c->blk_first != NULL;

@@ -560,7 +560,9 @@ static void gate(struct cpu *c, const struct insn *i)
     case IC_VMX: gate_vmx_insn(c, i); return;
     case IC_IRET:
         /* IRET ends (virtual-)NMI blocking (SDM Vol.3C 25.3: with virtual NMIs, IRET removes
-         * virtual-NMI blocking) */
+         * virtual-NMI blocking). The blocking it found is kept for an EPT violation or a
+         * page-modification log-full exit during it (27.2.1 bit 12, cpu/vmx/ept.c). */
+        x->iret_nmi_blocked = (x->pin & PIN_VIRTUAL_NMIS) ? x->vnmi_blocked : c->nmi_blocked;
         run_plain(c, i);
         if (x->pin & PIN_VIRTUAL_NMIS) x->vnmi_blocked = false;
         else c->nmi_blocked = false;

@@ -101,6 +101,10 @@ static void describe(const struct cpu *c, unsigned reason, uint64_t q, char *buf
         snprintf(buf, n, "%s at offset %#x", t ? t : "?", (unsigned)(q & 0xfff));
         break;
     }
+    case EXIT_PML_FULL: /* 27.2.1: only bit 12 is defined */
+        snprintf(buf, n, "PML index %#x%s", (unsigned)(uint16_t)f[VF_PML_INDEX],
+                 (q & INTR_INFO_NMI_UNBLOCK) ? ", NMI unblocking due to IRET" : "");
+        break;
     case EXIT_APIC_WRITE:
         snprintf(buf, n, "offset %#x", (unsigned)(q & 0xfff));
         break;

@@ -61,6 +61,7 @@ struct insn;
 #define SEC_ENABLE_VMFUNC (1u << 13)
 #define SEC_VMCS_SHADOWING (1u << 14)
 #define SEC_RDSEED_EXITING (1u << 16)
+#define SEC_ENABLE_PML (1u << 17)
 #define SEC_ENABLE_XSAVES (1u << 20)
 /* VM-exit controls (table 24-11) */
 #define EXIT_SAVE_DEBUG_CONTROLS (1u << 2)
@@ -191,6 +192,7 @@ struct vmx {
     bool deliv_injected; /* deliv_info is an event injected by VM entry */
     uint32_t inject_err;
     bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
+    bool iret_nmi_blocked; /* (virtual-)NMI blocking when the guest's last IRET started */
     bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
     /* debug traps (PDBG_* bits) pending at the next boundary: from the pending-debug-exceptions
      * field at VM entry (26.6.3), or the traps of an instruction held back by a trap-like VM
@@ -288,12 +290,16 @@ struct ept_fail {
     uint64_t gpa, lin;
     unsigned acc, perms;   /* EPT_R/W/X of the access; permissions of the path */
     bool misconfig, lin_valid, final;
+    bool pml_full;         /* not a violation: a page-modification log-full event (28.2.5) */
 };
 /* True when EPT is in use: VMX non-root with "enable EPT". */
 #define VMX_EPT_ACTIVE(c) (((c)->ctx & CTX_VMX) && ((c)->vmx->proc2 & SEC_ENABLE_EPT))
-/* Translates gpa for acc (EPT_R/W/X) through the guest's EPT. Never raises. */
+/* Translates gpa for acc (EPT_R/W/X) through the guest's EPT, setting EPT accessed and dirty
+ * flags and logging newly dirty pages with "enable PML" (SDM Vol.3C 28.2.4, 28.2.5). false:
+ * *fail describes the violation, misconfiguration or log-full event. Never raises. */
 bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail);
-/* The EPT-violation or misconfiguration VM exit for a failed translation. Always longjmps. */
+/* The EPT-violation, misconfiguration or page-modification log-full VM exit for a failed
+ * translation. Always longjmps. */
 NORETURN void vmx_ept_exit(struct cpu *c, const struct ept_fail *f);
 /* vmx_ept_try, taking the exit on failure (the access is the final one for lin). May raise. */
 uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bool lin_valid);

@@ -4,8 +4,8 @@
 # qemu-system-x86_64 -accel kvm on an inner guest. At depth 1 the inner guest is the reference
 # guest (L2 prints TURTLES-GUEST-OK); at depth 2 it is the depth-1 image, which runs L3 the same
 # way inside L2. The run must print the innermost marker, every level's TURTLES-L<n>-DONE, power
-# off L1 through ACPI (exit status 0), and do so twice with identical serial output and
-# instruction counts (determinism).
+# off L1 through ACPI (exit status 0), show that L1's kvm_intel enabled PML, and do so twice with
+# identical serial output and instruction counts (determinism).
 # Usage: kvm-l2.sh TURTLES [SOURCE_DIR [DEPTH]]     (TURTLES_NESTED_RUNS=1 for a single run)
 set -u
 turtles=$1
@@ -45,6 +45,8 @@ for k in $(seq "$runs"); do
         grep -aq "TURTLES-L$l-DONE" "$dir/serial$k" || fail "run $k: no TURTLES-L$l-DONE"
     done
     grep -aq "reboot: Power down" "$dir/serial$k" || fail "run $k: L1 did not power off"
+    # turtles offers page-modification logging (with EPT A/D), so L1's kvm_intel must take it
+    grep -aq "TURTLES-L1: kvm_intel.pml=Y" "$dir/serial$k" || fail "run $k: L1's kvm_intel runs without PML"
 done
 n1=$(sed -n 's/^turtles: \([0-9]*\) instructions.*/\1/p' "$dir/stats1")
 for k in $(seq 2 "$runs"); do

@@ -65,6 +65,7 @@ static const struct sdm_field sdm[] = {
     B2(0x080c, "GUEST_LDTR_SELECTOR"),
     B2(0x080e, "GUEST_TR_SELECTOR"),
     B2(0x0810, "GUEST_INTERRUPT_STATUS"),
+    B2(0x0812, "PML_INDEX"),
     B3(0x0c00, "HOST_ES_SELECTOR"),
     B3(0x0c02, "HOST_CS_SELECTOR"),
     B3(0x0c04, "HOST_SS_SELECTOR"),
@@ -79,6 +80,7 @@ static const struct sdm_field sdm[] = {
     B4(0x2008, "VM_EXIT_MSR_LOAD_ADDR"),
     B4(0x200a, "VM_ENTRY_MSR_LOAD_ADDR"),
     B4(0x200c, "EXECUTIVE_VMCS_POINTER"),
+    B4(0x200e, "PML_ADDRESS"),
     B4(0x2010, "TSC_OFFSET"),
     B4(0x2012, "VIRTUAL_APIC_PAGE_ADDR"),
     B4(0x2014, "APIC_ACCESS_ADDR"),
@@ -206,8 +208,6 @@ static const struct sdm_field sdm[] = {
 /* Fields of the SDM tables that turtles does not implement yet (their features are not
  * advertised): VMREAD/VMWRITE of them must fail as unsupported (SDM Vol.3C 30.3, error 12). */
 static const uint16_t sdm_unimplemented[] = {
-    0x0812, /* B-2 PML index */
-    0x200e, /* B-4 PML address */
     0x202a, /* B-4 virtualization-exception information address */
     0x2808, /* B-6 guest IA32_PERF_GLOBAL_CTRL */
     0x2c04, /* B-7 host IA32_PERF_GLOBAL_CTRL */
