@@ -286,10 +286,14 @@ bool vmx_apicv_posted(struct cpu *c, int vec)
     uint64_t d = x->f[VF_POSTED_INTR_DESC_ADDR];
     /* 3. clear ON, leaving the rest of the descriptor alone */
     phys_write(c->mem, d + 32, phys_read(c->mem, d + 32, 1) & ~1u, 1);
-    /* 4. dismiss the notification: write 0 to the local APIC's EOI register (at the
-     * IA32_APIC_BASE address, where the board maps it) */
+    /* 4. dismiss the notification: write 0 to the local APIC's EOI register: MSR 80BH in
+     * x2APIC mode (whose MMIO interface is off, SDM Vol.3A 11.12.2), else at the IA32_APIC_BASE
+     * address, where the board maps it */
     uint64_t base = c->apic ? c->apic_base_get(c->apic) : c->apic_base;
-    phys_write(c->mem, (base & ~0xfffull & ((1ull << x->caps.maxphys) - 1)) + 0xb0, 0, 4);
+    if ((base & (1ull << 10)) && c->apic && c->apic_msr_write)
+        (void)c->apic_msr_write(c->apic, 0x80b, 0);
+    else
+        phys_write(c->mem, (base & ~0xfffull & ((1ull << x->caps.maxphys) - 1)) + 0xb0, 0, 4);
     /* 5. PIR into VIRR, PIR cleared; 6. RVI = max(RVI, highest PIR bit) */
     unsigned rv = rvi(x);
     for (unsigned k = 0; k < 8; k++) {
