@@ -249,6 +249,9 @@ struct cpu {
     bool (*apic_base_set)(void *apic, uint64_t v);
     uint8_t (*apic_cr8_get)(void *apic);           /* CR8 = TPR[7:4] (SDM Vol.3A 11.8.6.1) */
     void (*apic_cr8_set)(void *apic, uint8_t v);
+    /* The x2APIC registers, MSRs 800H-8FFH (SDM Vol.3A 11.12.1.2); false means #GP(0). */
+    bool (*apic_msr_read)(void *apic, uint32_t idx, uint64_t *v);
+    bool (*apic_msr_write)(void *apic, uint32_t idx, uint64_t v);
     bool shutdown;
     bool inhibit_movss; /* the interrupt shadow (PEND_INHIBIT) comes from MOV SS/POP SS, not STI */
     bool in_shadow;     /* running the one instruction of that shadow (PEND_INHIBIT consumed) */

@@ -44,10 +44,20 @@ static int fixed_mtrr_index(uint32_t idx)
     return -1;
 }
 
+/* SDM Vol.3A 11.12.1.2: MSRs 800H-8FFH are the x2APIC registers; outside x2APIC mode (or on a
+ * model without x2APIC) every access is #GP(0), as for any MSR that does not exist. */
+#define MSR_X2APIC_FIRST 0x800
+#define MSR_X2APIC_LAST 0x8ff
+static bool x2apic_msr(const struct cpu *c, uint32_t idx)
+{
+    return idx >= MSR_X2APIC_FIRST && idx <= MSR_X2APIC_LAST && c->model->x2apic && c->apic;
+}
+
 bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
 {
     const struct cpu_model *m = c->model;
     int fx;
+    if (x2apic_msr(c, idx)) return c->apic_msr_read && c->apic_msr_read(c->apic, idx, v);
     switch (idx) {
     case MSR_TSC: *v = cpu_tsc(c); return true;
     case MSR_PLATFORM_ID: *v = 0; return m->vendor == VENDOR_INTEL;
@@ -95,11 +105,13 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
 {
     const struct cpu_model *m = c->model;
     int fx;
+    if (x2apic_msr(c, idx)) return c->apic_msr_write && c->apic_msr_write(c->apic, idx, v);
     switch (idx) {
     case MSR_TSC: c->tsc_offset = v - cpu_vtime(c); return true;
     case MSR_APIC_BASE:
-        /* bits 7:0, 9, 10 (no x2APIC) and above MAXPHYADDR are reserved */
-        if (v & (0x6ffull | ~((1ull << m->maxphys) - 1))) return false;
+        /* bits 7:0, 9, above MAXPHYADDR, and 10 (EXTD) without x2APIC are reserved (SDM Vol.3A
+         * 11.4.4, 11.12.1); the LAPIC refuses the invalid mode transitions (11.12.5) */
+        if (v & ((m->x2apic ? 0x2ffull : 0x6ffull) | ~((1ull << m->maxphys) - 1))) return false;
         if (c->apic) return c->apic_base_set(c->apic, v);
         c->apic_base = v;
         return true;

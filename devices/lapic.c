@@ -711,9 +711,13 @@ bool lapic_msr_write(struct lapic *l, uint32_t msr, uint64_t val)
         return false; /* read-only in x2APIC mode */
     default:
         if (reg >= R_LVT && reg <= R_LVT + 0x50) {
-            uint32_t wm = lvt_wmask[(reg - R_LVT) >> 4];
-            if (reg == R_LVT && l->tsc_deadline_supported) wm |= 1u << 18;
-            if (val & ~(uint64_t)wm) return false;
+            /* SDM 11.12.1.3: a 1 in a reserved bit is #GP; the read-only delivery status (12) and
+             * remote IRR (14, LINT0/LINT1) are not reserved and are ignored by write_lvt */
+            unsigned idx = (reg - R_LVT) >> 4;
+            uint32_t defined = lvt_wmask[idx] | (1u << 12);
+            if (idx == LVT_LINT0 || idx == LVT_LINT1) defined |= LVT_REMOTE_IRR;
+            if (idx == LVT_TIMER && l->tsc_deadline_supported) defined |= 1u << 18;
+            if (val & ~(uint64_t)defined) return false;
             break;
         }
         return false;

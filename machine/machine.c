@@ -179,6 +179,16 @@ static bool board_apic_base_set(void *o, uint64_t v)
     struct machine *m = o;
     return lapic_set_base(&m->lapic, v);
 }
+static bool board_apic_msr_read(void *o, uint32_t idx, uint64_t *v)
+{
+    struct machine *m = o;
+    return lapic_msr_read(&m->lapic, idx, v);
+}
+static bool board_apic_msr_write(void *o, uint32_t idx, uint64_t v)
+{
+    struct machine *m = o;
+    return lapic_msr_write(&m->lapic, idx, v);
+}
 static uint8_t board_cr8_get(void *o)
 {
     struct machine *m = o;
@@ -404,6 +414,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->lapic.eoi_broadcast = board_eoi;
     m->lapic.board_opaque = m;
     m->lapic.reset_lint0_extint = true;
+    m->lapic.x2apic_supported = m->cpu->model->x2apic;
     m->lapics[0] = &m->lapic;
     memmap_add_mmio(m->mem, 0xfee00000, 0x1000, &lapic_mmio_ops, &m->lapic, "lapic");
     ioapic_init(&m->ioapic, 0, board_ioapic_deliver, m);
@@ -418,6 +429,8 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->cpu->apic_base_set = board_apic_base_set;
     m->cpu->apic_cr8_get = board_cr8_get;
     m->cpu->apic_cr8_set = board_cr8_set;
+    m->cpu->apic_msr_read = board_apic_msr_read;
+    m->cpu->apic_msr_write = board_apic_msr_write;
     pic_init(&m->pic, m->bus, board_pic_out, m);
     m->cpu->irq_ack = board_irq_ack;
     pit_init(&m->pit, m->bus, &m->clk, isa_irq(m, 0));

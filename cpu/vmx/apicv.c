@@ -114,6 +114,58 @@ static void self_ipi(struct cpu *c, unsigned vec)
     evaluate(c);
 }
 
+/* 29.5 virtualizing MSR-based APIC accesses. The MSR bitmaps have been checked (no exit); the
+ * special cases follow, each of them also when the local APIC is not in x2APIC mode. */
+bool vmx_apicv_msr(struct cpu *c, uint32_t idx, bool write)
+{
+    struct vmx *x = c->vmx;
+    uint64_t page = x->f[VF_VIRTUAL_APIC_PAGE_ADDR];
+    bool vid = (x->proc2 & SEC_VIRT_INTR_DELIVERY) != 0;
+    if (!write) {
+        /* RDMSR of 808H (TPR), or with APIC-register virtualization of any MSR of the range:
+         * EDX:EAX = the 8 bytes at offset (ECX & FFH) << 4 of the virtual-APIC page */
+        if (idx != 0x808 && !(x->proc2 & SEC_APIC_REGISTER_VIRT)) return false;
+        uint64_t v = phys_read(c->mem, page + ((idx & 0xffu) << 4), 8);
+        c->gpr[0] = (uint32_t)v;
+        c->gpr[2] = v >> 32;
+        return true;
+    }
+    uint64_t v = (c->gpr[0] & 0xffffffffull) | (c->gpr[2] << 32);
+    uint64_t qual;
+    switch (idx) {
+    case 0x808:
+        /* TPR: #GP(0) for any of bits 63:8; EDX:EAX to bytes 87H:80H, then TPR virtualization
+         * (29.1.2: a trap-like TPR-below-threshold exit without virtual-interrupt delivery) */
+        if (v >> 8) raise_gp(c, 0);
+        phys_write(c->mem, page + VAPIC_TPR, v, 8);
+        if (vmx_apicv_tpr(c)) vmx_exit_trap(c, EXIT_TPR_BELOW_THRESHOLD, 0);
+        return true;
+    case 0x80b:
+        /* EOI, with virtual-interrupt delivery: #GP(0) unless EDX:EAX = 0; EOI virtualization
+         * (29.1.4: a trap-like EOI-induced exit when the vector's EOI-exit bit is set) */
+        if (!vid) return false;
+        if (v) raise_gp(c, 0);
+        if (eoi_virt(c, &qual)) vmx_exit_trap(c, EXIT_VIRTUALIZED_EOI, qual);
+        return true;
+    case 0x83f:
+        /* SELF IPI, with virtual-interrupt delivery: #GP(0) for any of bits 63:8; a vector with
+         * EAX[7:4] non-zero is self-IPI virtualization (29.1.5), vectors 0-15 an APIC-write exit
+         * as if the value had been written to offset 3F0H of the APIC-access page (29.4.3.3),
+         * so the value is on the virtual-APIC page there for the VMM */
+        if (!vid) return false;
+        if (v >> 8) raise_gp(c, 0);
+        if (v & 0xf0) {
+            self_ipi(c, (unsigned)v);
+            return true;
+        }
+        vapic_wr(c, 0x3f0, (uint32_t)v);
+        vmx_exit_trap(c, EXIT_APIC_WRITE, 0x3f0);
+    default:
+        /* everything else operates normally: the local APIC's MSR, #GP(0) outside x2APIC mode */
+        return false;
+    }
+}
+
 /* 29.4.3.2 APIC-write emulation of a virtualized write at page offset off: returns the exit
  * reason of a trap-like VM exit it causes (APIC write, TPR below threshold, virtualized EOI),
  * else 0. */
@@ -286,10 +338,14 @@ bool vmx_apicv_posted(struct cpu *c, int vec)
     uint64_t d = x->f[VF_POSTED_INTR_DESC_ADDR];
     /* 3. clear ON, leaving the rest of the descriptor alone */
     phys_write(c->mem, d + 32, phys_read(c->mem, d + 32, 1) & ~1u, 1);
-    /* 4. dismiss the notification: write 0 to the local APIC's EOI register (at the
-     * IA32_APIC_BASE address, where the board maps it) */
+    /* 4. dismiss the notification: write 0 to the local APIC's EOI register: MSR 80BH in
+     * x2APIC mode (whose MMIO interface is off, SDM Vol.3A 11.12.2), else at the IA32_APIC_BASE
+     * address, where the board maps it */
     uint64_t base = c->apic ? c->apic_base_get(c->apic) : c->apic_base;
-    phys_write(c->mem, (base & ~0xfffull & ((1ull << x->caps.maxphys) - 1)) + 0xb0, 0, 4);
+    if ((base & (1ull << 10)) && c->apic && c->apic_msr_write)
+        (void)c->apic_msr_write(c->apic, 0x80b, 0);
+    else
+        phys_write(c->mem, (base & ~0xfffull & ((1ull << x->caps.maxphys) - 1)) + 0xb0, 0, 4);
     /* 5. PIR into VIRR, PIR cleared; 6. RVI = max(RVI, highest PIR bit) */
     unsigned rv = rvi(x);
     for (unsigned k = 0; k < 8; k++) {

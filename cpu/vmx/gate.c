@@ -304,7 +304,8 @@ static void gate_io(struct cpu *c, const struct insn *i)
 
 /* RDMSR/WRMSR (SDM Vol.3C 25.1.3): #GP at CPL > 0 first; then MSR bitmaps when enabled: read
  * bitmap low (0-1FFF) at offset 0, high (C0000000-C0001FFF) at 1024, write bitmaps at 2048 and
- * 3072; MSRs outside both ranges always exit. */
+ * 3072; MSRs outside both ranges always exit. An x2APIC MSR that does not exit may then be
+ * virtualized (29.5, "virtualize x2APIC mode"). */
 static void gate_msr(struct cpu *c, const struct insn *i)
 {
     struct vmx *x = c->vmx;
@@ -320,6 +321,7 @@ static void gate_msr(struct cpu *c, const struct insn *i)
             ex = (phys_read(c->mem, base + 1024 + ((idx & 0x1fff) >> 3), 1) >> (idx & 7)) & 1;
     }
     if (ex) vmx_exit_insn(c, wr ? EXIT_WRMSR : EXIT_RDMSR, 0);
+    if ((x->proc2 & SEC_VIRT_X2APIC) && idx >= 0x800 && idx <= 0x8ff && vmx_apicv_msr(c, idx, wr)) return;
     run_plain(c, i);
 }
 

@@ -349,6 +349,11 @@ NORETURN void vmx_apic_access_gpa(struct cpu *c, uint64_t gpa);
 /* TPR virtualization (29.1.2) after VTPR was written: returns EXIT_TPR_BELOW_THRESHOLD when
  * a trap-like exit is due, else 0. Never raises. */
 uint32_t vmx_apicv_tpr(struct cpu *c);
+/* RDMSR (write false) or WRMSR of MSR idx in 800H-8FFH in non-root operation with "virtualize
+ * x2APIC mode", once the MSR bitmaps let it through (29.5): true when it was virtualized through
+ * the virtual-APIC page (RDMSR's EDX:EAX set), false when the instruction operates normally.
+ * May raise #GP(0) or take a trap-like VM exit (TPR below threshold, EOI-induced, APIC write). */
+bool vmx_apicv_msr(struct cpu *c, uint32_t idx, bool write);
 /* VM entry (26.3.2.5, 26.7.7): RVI/SVI, PPR virtualization and the evaluation of pending virtual
  * interrupts; arms the TPR-below-threshold exit that follows entry. Never raises. */
 void vmx_apicv_entry(struct cpu *c);

@@ -97,11 +97,11 @@ bits 64
     SET_GATE 0x45, vi_45, 0x8e
     call vmx_on
 
-    ; ---- capabilities: the three controls, not x2APIC mode, not posted interrupts
+    ; ---- capabilities: the four controls (x2APIC mode: vmxx2apic) and posted interrupts
     mov ecx, MSR_VMX_PROCBASED2
     rdmsr
     and edx, SEC_VAA | SEC_ARV | SEC_VID | SEC_X2APIC
-    CHECK32 edx, SEC_VAA | SEC_ARV | SEC_VID, "secondary: APIC accesses, registers, interrupt delivery; no x2APIC"
+    CHECK32 edx, SEC_VAA | SEC_ARV | SEC_VID | SEC_X2APIC, "secondary: APIC accesses, registers, interrupt delivery, x2APIC mode"
     mov ecx, MSR_VMX_TRUE_PIN
     rdmsr
     and edx, PIN_POSTED

@@ -511,6 +511,185 @@ START_TEST(lapic_x2apic)
 }
 END_TEST
 
+/* x2APIC helpers: RDMSR/WRMSR of the LAPIC's MSR interface (false = #GP) */
+static bool xr(int c, uint32_t msr, uint64_t *v) { return lapic_msr_read(&cpu[c], msr, v); }
+static bool xw(int c, uint32_t msr, uint64_t v) { return lapic_msr_write(&cpu[c], msr, v); }
+static void enter_x2(int c)
+{
+    cpu[c].x2apic_supported = true;
+    ck_assert(lapic_set_base(&cpu[c], 0xfee00c00ull | (c == 0 ? 0x100u : 0)));
+}
+
+/* SDM 11.12.1.2 Table 11-6: the register map of the MSR interface. Every MSR 800H-8FFH is read
+ * and written (with 0, a legal value for each writable register); the rest is #GP(0). */
+START_TEST(lapic_x2apic_msr_map)
+{
+    enter_x2(1);
+    static const uint16_t readable[] = {
+        0x802, 0x803, 0x808, 0x80a, 0x80d, 0x80f, 0x810, 0x811, 0x812, 0x813, 0x814, 0x815, 0x816,
+        0x817, 0x818, 0x819, 0x81a, 0x81b, 0x81c, 0x81d, 0x81e, 0x81f, 0x820, 0x821, 0x822, 0x823,
+        0x824, 0x825, 0x826, 0x827, 0x828, 0x830, 0x832, 0x833, 0x834, 0x835, 0x836, 0x837, 0x838,
+        0x839, 0x83e,
+    };
+    static const uint16_t writable[] = {
+        0x808, 0x80b, 0x80f, 0x828, 0x830, 0x832, 0x833, 0x834, 0x835, 0x836, 0x837, 0x838, 0x83e, 0x83f,
+    };
+    for (uint32_t msr = 0x800; msr <= 0x8ff; msr++) {
+        bool er = false, ew = false;
+        for (unsigned k = 0; k < sizeof readable / sizeof readable[0]; k++) er |= readable[k] == msr;
+        for (unsigned k = 0; k < sizeof writable / sizeof writable[0]; k++) ew |= writable[k] == msr;
+        uint64_t v = 0x5a5a;
+        bool r = xr(1, msr, &v);
+        CHECK(r == er, "RDMSR %#x: %s expected", msr, er ? "value" : "#GP");
+        if (!r) CHECK(v == 0x5a5a, "RDMSR %#x: #GP leaves the output alone", msr);
+        /* SELF IPI with vector 0 is a send-illegal-vector error, not a #GP (SDM 11.12.11) */
+        CHECK(xw(1, msr, 0) == ew, "WRMSR %#x: %s expected", msr, ew ? "write" : "#GP");
+    }
+    /* ICR (830H) and SELF IPI (83FH) with vector 0 came after the ESR write (828H): latch their
+     * send-illegal-vector errors now */
+    uint64_t v;
+    CHECK(xw(1, 0x828, 0) && xr(1, 0x828, &v) && v == 0x20, "SELF IPI vector 0: send illegal vector");
+    /* 11.12.2: outside x2APIC mode every one of them is #GP */
+    CHECK(lapic_set_base(&cpu[1], 0), "x2APIC -> disabled");
+    for (uint32_t msr = 0x800; msr <= 0x8ff; msr++)
+        CHECK(!xr(1, msr, &v) && !xw(1, msr, 0), "MSR %#x #GP when the APIC is disabled", msr);
+    CHECK(lapic_set_base(&cpu[1], 0xfee00800ull), "disabled -> xAPIC");
+    for (uint32_t msr = 0x800; msr <= 0x8ff; msr++)
+        CHECK(!xr(1, msr, &v) && !xw(1, msr, 0), "MSR %#x #GP in xAPIC mode", msr);
+}
+END_TEST
+
+/* SDM 11.12.1.3: a 1 in a reserved bit is #GP(0); bits 63:32 are reserved except in the ICR. */
+START_TEST(lapic_x2apic_reserved_bits)
+{
+    enter_x2(1);
+    uint64_t v;
+    CHECK(!xw(1, 0x808, 0x100), "TPR bit 8");
+    CHECK(xw(1, 0x808, 0xff) && xr(1, 0x808, &v) && v == 0xff, "TPR 0xFF");
+    CHECK(!xw(1, 0x808, 1ull << 32), "TPR bit 32");
+    CHECK(!xw(1, 0x80f, 0x1000 | 0x1ff), "SVR bit 12 (no EOI-broadcast suppression: version bit 24 = 0)");
+    CHECK(xr(1, 0x803, &v) && !(v & (1u << 24)), "version bit 24 clear");
+    CHECK(xw(1, 0x80f, 0x3ff) && xr(1, 0x80f, &v) && v == 0x3ff, "SVR bits 9:0");
+    CHECK(!xw(1, 0x80b, 0x40), "EOI: non-zero #GP");
+    CHECK(!xw(1, 0x828, 1), "ESR: non-zero #GP");
+    CHECK(!xw(1, 0x83f, 0x140), "SELF IPI bit 8");
+    CHECK(!xw(1, 0x83e, 0x4), "DCR bit 2");
+    CHECK(!xw(1, 0x838, 1ull << 32), "initial count bit 32");
+    CHECK(!xw(1, 0x832, 1u << 18), "LVT timer bit 18 (no TSC-deadline mode)");
+    CHECK(!xw(1, 0x832, 0x400), "LVT timer delivery mode bits are reserved");
+    CHECK(!xw(1, 0x835, 1u << 11), "LVT LINT0 bit 11");
+    CHECK(!xw(1, 0x837, 0x700), "LVT error: no delivery mode");
+    CHECK(xw(1, 0x835, 0x1f7ff) && xr(1, 0x835, &v) && v == 0x1a7ff,
+          "LVT LINT0: read-only delivery status and remote IRR are ignored, not #GP (got %#llx)",
+          (unsigned long long)v);
+    CHECK(xw(1, 0x833, 0x117ff) && xr(1, 0x833, &v) && v == 0x107ff, "LVT thermal");
+    CHECK(!xw(1, 0x830, 1u << 12), "ICR bit 12 (no delivery status in x2APIC mode)");
+    CHECK(!xw(1, 0x830, 1u << 13), "ICR bit 13");
+    CHECK(!xw(1, 0x830, 1u << 16), "ICR bit 16");
+    CHECK(!xw(1, 0x830, 1u << 20), "ICR bit 20");
+    CHECK(xw(1, 0x830, 0xffffffff00000030ull), "ICR bits 63:32 are the destination");
+}
+END_TEST
+
+START_TEST(lapic_x2apic_modes)
+{
+    uint64_t v;
+    /* SDM 11.12.5 Figure 11-27 */
+    CHECK(!lapic_set_base(&cpu[1], 0xfee00c00ull), "EXTD #GP without x2APIC support");
+    cpu[1].x2apic_supported = true;
+    CHECK(!lapic_set_base(&cpu[1], 0xfee00400ull), "EN=0 EXTD=1 is invalid");
+    CHECK(lapic_set_base(&cpu[1], 0xfee00000ull), "xAPIC -> disabled");
+    CHECK(!lapic_set_base(&cpu[1], 0xfee00c00ull), "disabled -> x2APIC is invalid");
+    CHECK(lapic_get_base(&cpu[1]) == 0xfee00000ull, "still disabled");
+    CHECK(lapic_set_base(&cpu[1], 0xfee00800ull), "disabled -> xAPIC");
+    CHECK(lapic_set_base(&cpu[1], 0xfee00c00ull), "xAPIC -> x2APIC");
+    CHECK(lapic_x2apic_mode(&cpu[1]) && lapic_get_base(&cpu[1]) == 0xfee00c00ull, "x2APIC mode");
+    CHECK(lapic_set_base(&cpu[1], 0xfed00c00ull), "x2APIC -> x2APIC at another base");
+    CHECK(!lapic_set_base(&cpu[1], 0xfee00800ull), "x2APIC -> xAPIC is invalid");
+    CHECK(!lapic_set_base(&cpu[1], 0xfee00400ull), "x2APIC -> EN=0 EXTD=1 is invalid");
+    CHECK(lapic_x2apic_mode(&cpu[1]), "still x2APIC");
+    /* state survives the switch into x2APIC mode; LDR is then derived from the ID (11.12.10.2) */
+    lapic_set_base(&cpu[1], 0);
+    lapic_set_base(&cpu[1], 0xfee00800ull);
+    lw(1, 0xf0, 0x1ff);
+    lw(1, 0x80, 0x30);
+    lw(1, 0xd0, 0x5a000000);
+    lw(1, 0x380, 1234);
+    CHECK(lapic_set_base(&cpu[1], 0xfee00c00ull), "xAPIC -> x2APIC");
+    CHECK(xr(1, 0x808, &v) && v == 0x30, "TPR kept");
+    CHECK(xr(1, 0x80f, &v) && v == 0x1ff, "SVR kept");
+    CHECK(xr(1, 0x838, &v) && v == 1234, "initial count kept");
+    CHECK(xr(1, 0x80d, &v) && v == 1u << 1, "LDR = cluster 0, bit 1 for x2APIC ID 1");
+    CHECK(!xw(1, 0x80d, 0), "LDR read-only");
+    /* MMIO is off: reads all ones, writes ignored (11.12.2) */
+    CHECK(lr(1, 0x80) == 0xffffffffu, "MMIO read all ones");
+    lw(1, 0x80, 0x70);
+    CHECK(xr(1, 0x808, &v) && v == 0x30, "MMIO write ignored");
+    /* INIT keeps x2APIC mode and the ID (11.4.7.3); RESET returns to xAPIC mode (11.12.5.1) */
+    lapic_init_reset(&cpu[1]);
+    CHECK(lapic_x2apic_mode(&cpu[1]) && xr(1, 0x802, &v) && v == 1, "INIT: still x2APIC, ID 1");
+    CHECK(xr(1, 0x808, &v) && v == 0, "INIT cleared TPR");
+    lapic_reset(&cpu[1]);
+    CHECK(!lapic_x2apic_mode(&cpu[1]) && !xr(1, 0x802, &v), "RESET: xAPIC mode, MSRs #GP");
+    CHECK(lr(1, 0x20) == 1u << 24, "RESET: xAPIC ID register");
+}
+END_TEST
+
+/* The timer, EOI, IPIs and SELF IPI through the MSR interface (SDM 11.12.9-11.12.11). */
+START_TEST(lapic_x2apic_operation)
+{
+    uint64_t v;
+    enter_x2(0);
+    enter_x2(1);
+    /* timer: divide by 1, periodic, vector 0x40 */
+    CHECK(xw(1, 0x83e, 0xb), "DCR /1");
+    CHECK(xw(1, 0x832, 0x20040), "LVT timer periodic, vector 0x40");
+    CHECK(xw(1, 0x838, 500), "initial count 500");
+    advance_to(now + 200);
+    CHECK(xr(1, 0x839, &v) && v == 300, "current count 300, got %llu", (unsigned long long)v);
+    CHECK(!xw(1, 0x839, 0), "current count is read-only");
+    advance_to(now + 300);
+    CHECK(xr(1, 0x822, &v) && (v & 1), "timer fired: IRR 0x40 (MSR 822H bit 0)");
+    CHECK(intr[1] && lapic_ack(&cpu[1]) == 0x40, "INTR, acknowledged 0x40");
+    CHECK(xr(1, 0x812, &v) && (v & 1), "ISR 0x40");
+    CHECK(xr(1, 0x80a, &v) && v == 0x40, "PPR 0x40");
+    CHECK(xw(1, 0x80b, 0) && xr(1, 0x812, &v) && v == 0, "EOI retires it");
+    CHECK(xw(1, 0x832, 0x10040), "mask the timer");
+    /* SELF IPI: fixed, edge, to self */
+    CHECK(xw(1, 0x83f, 0x99), "SELF IPI 0x99");
+    CHECK(xr(1, 0x824, &v) && (v >> 25 & 1), "SELF IPI 0x99 pending in IRR (824H bit 25)");
+    CHECK(xr(1, 0x818 + 4, &v) && !(v >> 25 & 1), "edge: TMR clear");
+    /* ICR: 64 bits, destination in 63:32; physical x2APIC ID 0 */
+    CHECK(xw(1, 0x830, 0x0000000000000071ull), "ICR fixed 0x71 to x2APIC ID 0");
+    CHECK(xr(0, 0x823, &v) && (v >> 17 & 1), "CPU 0 got 0x71");
+    CHECK(xw(1, 0x830, 0x0000000200000072ull), "ICR fixed 0x72 to x2APIC ID 2 (xAPIC mode)");
+    CHECK(irr_bit(2, 0x72), "CPU 2 in xAPIC mode got it (physical ID 2)");
+    /* logical: cluster 0, bit 0 = x2APIC ID 0 (11.12.10.2) */
+    CHECK(xw(1, 0x830, 0x0000000100000873ull), "ICR logical, cluster 0 bit 0");
+    CHECK(xr(0, 0x823, &v) && (v >> 19 & 1), "CPU 0 got 0x73");
+    CHECK(xw(1, 0x830, 0x0001000100000874ull), "ICR logical, cluster 1 bit 0");
+    CHECK(xr(0, 0x823, &v) && !(v >> 20 & 1) && xr(1, 0x823, &v) && !(v >> 20 & 1), "nobody in cluster 1");
+    /* broadcast 0xFFFFFFFF */
+    CHECK(xw(1, 0x830, 0xffffffff00000075ull), "ICR broadcast");
+    CHECK(xr(0, 0x823, &v) && (v >> 21 & 1) && xr(1, 0x823, &v) && (v >> 21 & 1), "x2APICs got 0x75");
+    CHECK(xr(1, 0x830, &v) && v == 0xffffffff00000075ull, "ICR reads back 64 bits");
+    /* shorthand self */
+    CHECK(xw(1, 0x830, 0x40076), "ICR self shorthand");
+    CHECK(xr(1, 0x823, &v) && (v >> 22 & 1) && xr(0, 0x823, &v) && !(v >> 22 & 1), "self only");
+    /* illegal vectors: send-illegal-vector error in ESR, nothing pending */
+    CHECK(xw(1, 0x830, 0x0000000000000005ull), "ICR vector 5");
+    CHECK(xw(1, 0x828, 0) && xr(1, 0x828, &v) && v == 0x20, "ESR: send illegal vector");
+    /* TPR masks delivery; PPR follows */
+    CHECK(xw(1, 0x808, 0xf0) && !intr[1], "TPR 0xF0 masks everything");
+    CHECK(xw(1, 0x808, 0x00) && intr[1], "TPR 0 lets 0x99 through");
+    CHECK(lapic_ack(&cpu[1]) == 0x99, "highest first: 0x99");
+    /* x2APIC ID 32 bits */
+    cpu[1].id = 0x12345;
+    CHECK(xr(1, 0x802, &v) && v == 0x12345, "32-bit x2APIC ID");
+    CHECK(xr(1, 0x80d, &v) && v == ((0x1234u << 16) | (1u << 5)), "LDR cluster 1234H, bit 5");
+}
+END_TEST
+
 START_TEST(lapic_lint_level_fixed)
 {
     /* LINT1 as fixed, level: remote IRR until EOI */
@@ -543,6 +722,10 @@ static Suite *apic_suite(void)
     tcase_add_test(tc, lapic_timer_oneshot);
     tcase_add_test(tc, lapic_timer_periodic);
     tcase_add_test(tc, lapic_x2apic);
+    tcase_add_test(tc, lapic_x2apic_msr_map);
+    tcase_add_test(tc, lapic_x2apic_reserved_bits);
+    tcase_add_test(tc, lapic_x2apic_modes);
+    tcase_add_test(tc, lapic_x2apic_operation);
     tcase_add_test(tc, lapic_lint_level_fixed);
     suite_add_tcase(s, tc);
     return s;

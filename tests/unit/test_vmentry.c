@@ -13,8 +13,9 @@
  * failed, its return value (VMXERR_ENTRY_BAD_CONTROLS = 7, VMXERR_ENTRY_BAD_HOST = 8,
  * EXIT_INVALID_GUEST_STATE = 33), the exit qualification (4 for the VMCS link pointer, else 0)
  * and that `why` is exactly the text of the intended rule, so a case that trips an earlier rule
- * fails. Rules that need a feature turtles does not advertise (virtualize x2APIC mode,
- * virtual-interrupt delivery, entry to SMM, CR4.PCIDE) are reached by adding the allowed-1 bit
+ * fails. Rules that need a feature turtles does not advertise (entry to SMM, CR4.PCIDE) or that
+ * a case wants regardless of caps.c (virtualize x2APIC mode, virtual-interrupt delivery) are
+ * reached by adding the allowed-1 bit
  * to the capabilities for that case only; cases that use an advertised feature (virtual NMIs,
  * VPID, unrestricted guest, MTF) add it too, so they do not depend on what caps.c advertises.
  * "pass" cases are the other side of a rule: the same field where the SDM allows it.
@@ -231,9 +232,6 @@ static const struct vcase cases[] = {
     CASE("primary: reserved bit 0", CTL, "!ctl_ok(proc, k->true_proc)", .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, 1u << 0)}),
     GOOD("primary: CR3-load and CR3-store exiting (default1, optional by the TRUE MSR)",
          .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING)}),
-    CASE("secondary: virtualize x2APIC mode (not implemented)", CTL, "!ctl_ok(proc2, k->proc2)",
-         .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
-                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_X2APIC)}),
     CASE("secondary: enable XSAVES/XRSTORS, bit 20 (not implemented)", CTL, "!ctl_ok(proc2, k->proc2)",
          .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS), SET(SECONDARY_VM_EXEC_CONTROL, SEC_ENABLE_XSAVES)}),
     GOOD("secondary: ignored while the primary control is 0",
@@ -303,6 +301,12 @@ static const struct vcase cases[] = {
     GOOD("virtualize x2APIC mode with TPR shadow", .caps = {.proc2_1 = SEC_VIRT_X2APIC},
          .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
                  SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000), SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_X2APIC)}),
+    GOOD("virtualize x2APIC mode with APIC-register virtualization and virtual-interrupt delivery (KVM's x2APIC guests)",
+         .caps = {.proc2_1 = SEC_VIRT_X2APIC | SEC_APIC_REGISTER_VIRT | SEC_VIRT_INTR_DELIVERY},
+         .ops = {OR(PIN_BASED_VM_EXEC_CONTROL, PIN_EXT_INTR_EXITING),
+                 OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
+                 SET(VIRTUAL_APIC_PAGE_ADDR, 0x15000),
+                 SET(SECONDARY_VM_EXEC_CONTROL, SEC_VIRT_X2APIC | SEC_APIC_REGISTER_VIRT | SEC_VIRT_INTR_DELIVERY)}),
     CASE("virtual-interrupt delivery without external-interrupt exiting", CTL, "!(pin & PIN_EXT_INTR_EXITING)",
          .caps = {.proc2_1 = SEC_VIRT_INTR_DELIVERY},
          .ops = {OR(CPU_BASED_VM_EXEC_CONTROL, CPU_SECONDARY_CONTROLS | CPU_TPR_SHADOW),
