@@ -158,6 +158,7 @@ ref() { echo "turtles-${1##*-}"; }
     for name in turtles-l2 turtles-l3; do
         [ "${INSNS[$name]}" = - ] || echo "$(label "$name"): ${INSNS[$name]} instructions (median)."
     done
+    echo "Kernel command line (L1's; every inner level inherits it): $append"
     echo "turtles: -cpu corei7 (default, VMX), kvm_intel nested=1."
     echo "QEMU: $(qemu-system-x86_64 --version | head -1 | sed 's/QEMU emulator version //'), -accel tcg -cpu $qemu_cpu, kvm_amd nested=1."
     echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
