@@ -9,6 +9,9 @@
 #include "cpu/decode/decode.h"
 #include "mmu/mmu.h"
 
+/* Supervisor state components IA32_XSS may enable (SDM Vol.1 13.3): none is implemented. */
+#define XSS_SUPPORTED 0ull
+
 struct memmap;
 struct bus;
 struct cpu_model;
@@ -211,6 +214,7 @@ struct cpu {
 
     /* ---- cold ---- */
     uint64_t cr0, cr2, cr3, cr4, cr8, efer, xcr0;
+    uint64_t xss; /* IA32_XSS (MSR DA0H): supervisor state components (XSS_SUPPORTED) */
     uint64_t pdpte[4]; /* PAE PDPTE registers (SDM Vol.3A 4.4.1) */
     uint64_t dr[8];
     struct dtr gdtr, idtr;

@@ -10,6 +10,7 @@
 #define COMMON_FEATURES                                                                            \
     (F(BASE) | F(X87) | F(CX8) | F(CMOV) | F(MMX) | F(FXSR) | F(SSE) | F(SSE2) | F(SSE3) |         \
      F(SSSE3) | F(SSE41) | F(SSE42) | F(POPCNT) | F(LZCNT) | F(MOVBE) | F(CX16) | F(XSAVE) |       \
+     F(XSAVEC) | F(XSAVES) |                                                                     \
      F(RDTSCP) | F(FSGSBASE) | F(SYSCALL) | F(SEP) | F(CLFLUSH) | F(SMAP) | F(AES) | F(PCLMUL))
 
 static const struct cpu_model models[] = {
@@ -137,12 +138,22 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
         }
         break;
     case 0xd:
-        /* XSAVE: x87 and SSE state only (SDM Vol.1 13.2) */
+        /* XSAVE: x87 and SSE state only (SDM Vol.1 13.2; Vol.2 CPUID leaf 0DH) */
         if (has(c, FEAT_XSAVE)) {
             if (sub == 0) {
                 a = 3;
                 b = 576; /* size for the components enabled in XCR0 (legacy area + header) */
                 cx = 576;
+            } else if (sub == 1) {
+                /* EAX: XSAVEOPT (0), XSAVEC and compacted XRSTOR (1), XGETBV with ECX = 1 (2),
+                 * XSAVES/XRSTORS and IA32_XSS (3). EBX: compacted size of the components in
+                 * XCR0 | IA32_XSS; both hold at most x87 and SSE, which live in the legacy area,
+                 * so it is 512 + 64. ECX/EDX: supported IA32_XSS bits (none). */
+                a = (has(c, FEAT_XSAVEOPT) ? 1u << 0 : 0) | (has(c, FEAT_XSAVEC) ? 1u << 1 : 0) |
+                    (has(c, FEAT_XSAVES) ? 1u << 3 : 0);
+                b = has(c, FEAT_XSAVES) ? 576 : 0;
+                cx = (uint32_t)XSS_SUPPORTED;
+                d = (uint32_t)(XSS_SUPPORTED >> 32);
             }
         }
         break;

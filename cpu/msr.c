@@ -25,6 +25,7 @@
 #define MSR_MTRR_FIX4K_LAST 0x26f
 #define MSR_PAT 0x277
 #define MSR_MTRR_DEF_TYPE 0x2ff
+#define MSR_XSS 0xda0
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -75,6 +76,8 @@ bool msr_read(struct cpu *c, uint32_t idx, uint64_t *v)
     case MSR_ARCH_CAPABILITIES: *v = CPU_ARCH_CAPABILITIES; return m->vendor == VENDOR_INTEL; /* read-only */
     case MSR_PAT: *v = c->pat; return true;
     case MSR_MTRR_DEF_TYPE: *v = c->mtrr_def_type; return m->mtrr;
+    /* IA32_XSS (SDM Vol.1 13.3; Vol.4 table 2-2): exists when CPUID.(EAX=0DH,ECX=1):EAX[3] */
+    case MSR_XSS: *v = c->xss; return (c->features & FEATURE_BIT(FEAT_XSAVES)) != 0;
     case MSR_EFER: *v = c->efer; return true;
     case MSR_STAR: *v = c->star; return true;
     case MSR_LSTAR: *v = c->lstar; return true;
@@ -141,6 +144,12 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v)
         for (unsigned k = 0; k < 8; k++)
             if (!valid_memtype((v >> (8 * k)) & 0xff, true)) return false;
         c->pat = v;
+        return true;
+    case MSR_XSS:
+        /* IA32_XSS holds the enabled supervisor state components (SDM Vol.1 13.3); none is
+         * supported (CPUID.(EAX=0DH,ECX=1):ECX/EDX = 0), so every set bit is #GP */
+        if (!(c->features & FEATURE_BIT(FEAT_XSAVES)) || (v & ~XSS_SUPPORTED)) return false;
+        c->xss = v;
         return true;
     case MSR_MTRR_DEF_TYPE:
         if (!m->mtrr || (v & ~0xcffull) || !valid_memtype(v & 0xff, false)) return false;

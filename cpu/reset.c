@@ -60,6 +60,7 @@ void cpu_reset(struct cpu *c)
     c->cr2 = c->cr3 = c->cr4 = c->cr8 = 0;
     c->efer = 0;
     c->xcr0 = 1;
+    c->xss = 0;
     memset(c->dr, 0, sizeof c->dr);
     c->dr[6] = 0xffff0ff0;
     c->dr[7] = 0x400;

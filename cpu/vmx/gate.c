@@ -545,6 +545,21 @@ static void gate(struct cpu *c, const struct insn *i)
             vmx_exit_insn(c, EXIT_INVPCID, insn_disp_qual(c, i));
         }
         break;
+    case IC_XSAVES: {
+        /* XSAVES/XRSTORS are #UD unless "enable XSAVES/XRSTORS" (SDM Vol.3C 25.3). With it,
+         * they exit when EDX:EAX & IA32_XSS & the XSS-exiting bitmap is not zero (25.1.3,
+         * 24.6.19). #UD and the CPL #GP come before the exit (25.1.1); #NM, the alignment #GP
+         * and memory faults come from the instruction itself, after it. IA32_XSS accepts only
+         * 0 here (XSS_SUPPORTED), so this exit cannot occur yet. */
+        if (!(x->proc2 & SEC_ENABLE_XSAVES) || !(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
+        if (c->cpl) raise_gp(c, 0);
+        uint64_t mask = ((c->gpr[2] & 0xffffffffull) << 32) | (c->gpr[0] & 0xffffffffull);
+        if (mask & c->xss & x->f[VF_XSS_EXITING_BITMAP]) {
+            x->exit_insn_info = vmx_insn_info(i, 0); /* 27.2.5: as INVEPT, reg2 undefined */
+            vmx_exit_insn(c, i->op == OP_x87_xsaves ? EXIT_XSAVES : EXIT_XRSTORS, insn_disp_qual(c, i));
+        }
+        break;
+    }
     case IC_DR:
         /* MOV-DR exits are the exception to 25.1.1: they take priority over the CPL #GP and
          * the CR4.DE #UD for DR4/DR5 (SDM Vol.3C 25.1.3), and over the DR7.GD #DB, which is

@@ -1,5 +1,5 @@
-/* FXSAVE/FXRSTOR (0F AE /0 /1), XSAVE/XRSTOR/XSAVEOPT (0F AE /4 /5 /6) for the x87 and SSE state
- * components, and XGETBV/XSETBV.
+/* FXSAVE/FXRSTOR (0F AE /0 /1), XSAVE/XRSTOR/XSAVEOPT (0F AE /4 /5 /6), XRSTORS/XSAVEC/XSAVES
+ * (0F C7 /3 /4 /5) for the x87 and SSE state components, and XGETBV/XSETBV.
  *
  * Legacy (FXSAVE) area, SDM Vol.2 FXSAVE tables 3-53 to 3-56 (offsets in bytes):
  *   0 FCW  2 FSW  4 abridged FTW (1 bit per physical register, 1 = non-empty)  5 reserved
@@ -8,11 +8,14 @@
  *   24 MXCSR  28 MXCSR_MASK  32 + 16*k ST(k) (10 bytes, 6 reserved)  160 + 16*k XMMk
  *   XMM8-15 only in 64-bit mode; 416..511 are not written.
  * XSAVE header (Vol.1 13.4.2): 512 XSTATE_BV, 520 XCOMP_BV, 528..575 reserved.
+ * The compacted format (Vol.1 13.4.3) differs only in the extended region, which is empty here
+ * (no component above 1), so both formats are 576 bytes with the same legacy region.
  */
 #include "cpu/x87/x87.h"
 
 #define XFEATURE_X87 1ull
 #define XFEATURE_SSE 2ull
+#define MXCSR_INIT 0x1f80u /* SSE initial configuration (SDM Vol.1 13.6) */
 
 static void check_align(struct cpu *c, const struct insn *i, uint64_t off, unsigned a, unsigned size,
                         unsigned need)
@@ -226,24 +229,27 @@ HANDLER(x87_xsave)
     wr64(c, i->seg, hdr, (bv & ~rf) | (rf & XCR0_SUPPORTED));
 }
 
-/* XRSTOR, standard form (SDM Vol.1 13.8.1): #GP if XCOMP_BV or header bytes 23:16 are not zero
- * (the compacted form is not supported), if XSTATE_BV has bits outside XCR0, or if MXCSR would get
- * reserved bits. Components in RFBM are loaded when their XSTATE_BV bit is set and initialized
- * otherwise; MXCSR is loaded whenever RFBM[1] is set. */
-HANDLER(x87_xrstor)
+/* Bit 63 of XCOMP_BV: the area is in the compacted format (SDM Vol.1 13.4.2). */
+#define XCOMP_BV_COMPACTED (1ull << 63)
+
+/* Restores the components in RFBM from the checked header's XSTATE_BV (SDM Vol.1 13.8.1 standard
+ * form, 13.8.2 compacted form, 13.12 XRSTORS): a component with its XSTATE_BV bit set is loaded,
+ * one with the bit clear is initialized. The standard form loads MXCSR whenever RFBM[1] is set;
+ * the compacted form loads it only with XSTATE_BV[1] and otherwise sets it to 1F80H. Both
+ * components live in the legacy region, which is the same in both formats. Everything is read
+ * before anything changes. May raise. */
+static void xrstor_components(struct cpu *c, const struct insn *i, uint64_t off, uint64_t rf,
+                              uint64_t bv, bool compacted)
 {
-    uint64_t off = xsave_begin(c, i);
-    uint64_t rf = rfbm(c);
-    uint64_t hdr = add(i, off, 512);
-    uint64_t bv = rd64(c, i->seg, hdr);
-    uint64_t comp = rd64(c, i->seg, add(i, hdr, 8));
-    uint64_t res = rd64(c, i->seg, add(i, hdr, 16));
-    if (comp || res || (bv & ~c->xcr0)) raise_gp(c, 0);
     struct legacy_img m;
     if (rf & bv & XFEATURE_X87) read_x87(c, i, off, &m);
     if (rf & XFEATURE_SSE) {
-        m.mxcsr = rd32(c, i->seg, add(i, off, 24));
-        if (m.mxcsr & ~MXCSR_MASK_SUPPORTED) raise_gp(c, 0);
+        if (!compacted || (bv & XFEATURE_SSE)) {
+            m.mxcsr = rd32(c, i->seg, add(i, off, 24));
+            if (m.mxcsr & ~MXCSR_MASK_SUPPORTED) raise_gp(c, 0);
+        } else {
+            m.mxcsr = MXCSR_INIT;
+        }
         if (bv & XFEATURE_SSE) read_xmm(c, i, off, &m);
     }
     if (rf & XFEATURE_X87) {
@@ -255,6 +261,105 @@ HANDLER(x87_xrstor)
         if (bv & XFEATURE_SSE) load_xmm(c, &m);
         else memset(c->xmm, 0, nxmm(c) * sizeof c->xmm[0]);
     }
+}
+
+/* The header checks of the compacted form (SDM Vol.1 13.8.2 for XRSTOR, 13.12 for XRSTORS, with
+ * "enabled" = XCR0 or XCR0 | IA32_XSS): #GP(0) if XCOMP_BV[62:0] has a bit that is not enabled,
+ * if XSTATE_BV has a bit that is clear in XCOMP_BV, or if header bytes 63:16 are not all zero.
+ * May raise. */
+static void check_compacted_header(struct cpu *c, const struct insn *i, uint64_t hdr, uint64_t bv,
+                                   uint64_t comp, uint64_t enabled)
+{
+    if ((comp & ~XCOMP_BV_COMPACTED & ~enabled) || (bv & ~comp)) raise_gp(c, 0);
+    for (unsigned k = 16; k < 64; k += 8)
+        if (rd64(c, i->seg, add(i, hdr, k))) raise_gp(c, 0);
+}
+
+/* XRSTOR (SDM Vol.1 13.8). XCOMP_BV[63] chooses the form. Standard form (13.8.1): #GP if
+ * XCOMP_BV or header bytes 23:16 are not zero, or if XSTATE_BV has bits outside XCR0. Compacted
+ * form (13.8.2, since XSAVEC is supported): check_compacted_header with XCR0. #GP if MXCSR would
+ * get reserved bits. */
+HANDLER(x87_xrstor)
+{
+    uint64_t off = xsave_begin(c, i);
+    uint64_t rf = rfbm(c);
+    uint64_t hdr = add(i, off, 512);
+    uint64_t bv = rd64(c, i->seg, hdr);
+    uint64_t comp = rd64(c, i->seg, add(i, hdr, 8));
+    bool compacted = (comp & XCOMP_BV_COMPACTED) && (c->features & FEATURE_BIT(FEAT_XSAVEC));
+    if (compacted) {
+        check_compacted_header(c, i, hdr, bv, comp, c->xcr0);
+    } else {
+        uint64_t res = rd64(c, i->seg, add(i, hdr, 16));
+        if (comp || res || (bv & ~c->xcr0)) raise_gp(c, 0);
+    }
+    xrstor_components(c, i, off, rf, bv, compacted);
+}
+
+/* XSAVEC and XSAVES write the compacted format (SDM Vol.1 13.10, 13.11): component i is saved
+ * when RFBM[i] = 1 and XINUSE[i] = 1; XSTATE_BV = RFBM & XINUSE; XCOMP_BV = RFBM with bit 63 set;
+ * no other header bytes are written, and bytes 511:464 of the legacy region are untouched.
+ * XINUSE is taken as all ones: the init optimization is optional (13.6), so every component
+ * in RFBM is saved and marked in use. MXCSR is saved whenever RFBM[1] is set. With only x87 and
+ * SSE supported, the extended region is empty and the layout is the legacy region and header. */
+static void xsave_compacted(struct cpu *c, const struct insn *i, uint64_t off, uint64_t rf)
+{
+    uint64_t hdr = add(i, off, 512);
+    cpu_probe_write(c, i->seg, off, 528);
+    if (rf & XFEATURE_X87) save_x87(c, i, off);
+    if (rf & XFEATURE_SSE) {
+        save_mxcsr(c, i, off);
+        save_xmm(c, i, off);
+    }
+    wr64(c, i->seg, hdr, rf);
+    wr64(c, i->seg, add(i, hdr, 8), rf | XCOMP_BV_COMPACTED);
+}
+
+/* XSAVEC (SDM Vol.2 XSAVEC; Vol.1 13.10): RFBM = XCR0 & EDX:EAX; faults as XSAVE. */
+HANDLER(x87_xsavec)
+{
+    uint64_t off = xsave_begin(c, i);
+    xsave_compacted(c, i, off, rfbm(c));
+}
+
+/* RFBM of XSAVES/XRSTORS: EDX:EAX & (XCR0 | IA32_XSS) (SDM Vol.1 13.11, 13.12). */
+static uint64_t rfbm_s(const struct cpu *c)
+{
+    return (c->xcr0 | c->xss) & (((c->gpr[2] & 0xffffffffull) << 32) | (c->gpr[0] & 0xffffffffull));
+}
+
+/* Faults of XSAVES/XRSTORS (SDM Vol.1 13.11, 13.12): those of XSAVE (#UD without CR4.OSXSAVE,
+ * #NM with CR0.TS, #GP(0) unless 64-byte aligned) and #GP(0) if CPL > 0. */
+static uint64_t xsaves_begin(struct cpu *c, const struct insn *i)
+{
+    if (!(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
+    if (c->cr0 & CR0_TS) cpu_raise_noerr(c, EXC_NM);
+    if (c->cpl) raise_gp(c, 0);
+    uint64_t off = ea(c, i);
+    check_align(c, i, off, 64, 576, 0);
+    return off;
+}
+
+/* XSAVES (SDM Vol.2 XSAVES; Vol.1 13.11): as XSAVEC with RFBM over XCR0 | IA32_XSS. The
+ * modified optimization is optional and not used. */
+HANDLER(x87_xsaves)
+{
+    uint64_t off = xsaves_begin(c, i);
+    xsave_compacted(c, i, off, rfbm_s(c));
+}
+
+/* XRSTORS (SDM Vol.2 XRSTORS; Vol.1 13.12): compacted form only, so #GP(0) if XCOMP_BV[63] = 0;
+ * then the compacted-form header checks with XCR0 | IA32_XSS, and the compacted-form restore. */
+HANDLER(x87_xrstors)
+{
+    uint64_t off = xsaves_begin(c, i);
+    uint64_t rf = rfbm_s(c);
+    uint64_t hdr = add(i, off, 512);
+    uint64_t bv = rd64(c, i->seg, hdr);
+    uint64_t comp = rd64(c, i->seg, add(i, hdr, 8));
+    if (!(comp & XCOMP_BV_COMPACTED)) raise_gp(c, 0);
+    check_compacted_header(c, i, hdr, bv, comp, c->xcr0 | c->xss);
+    xrstor_components(c, i, off, rf, bv, true);
 }
 
 /* XGETBV (SDM Vol.2): EDX:EAX = XCR[ECX]. Only XCR0 exists (XGETBV with ECX = 1 is not

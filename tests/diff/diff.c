@@ -581,6 +581,7 @@ static const char *exclusion(unsigned op, uint64_t features)
         "sgdt", "sidt", "sldt", "str", "smsw",          /* host has CR4.UMIP */
         "lar", "lsl", "verr", "verw",                   /* host descriptor tables */
         "x87_xsave", "x87_xrstor", "x87_xsaveopt",      /* host XCR0 */
+        "x87_xsavec",                                   /* host XCR0 and XINUSE */
         "pop_FS", "pop_GS", "mov_SwEw*", "lss", "lfs", "lgs", /* segment loads (host GDT) */
         "monitor", "mwait", "invpcid",
         "vmcall", "vmfunc", /* under a hypervisor these reach it (KVM answers a CPL-3 VMCALL) */
