@@ -43,7 +43,8 @@ uint64_t cpu_rng_next(struct cpu *c)
 /* RDRAND r16/r32/r64 (0F C7 /6) and RDSEED (0F C7 /7), register forms only (the decoder gives
  * #UD for mod != 3 and without CPUID.1:ECX.RDRAND[30] / CPUID.(7,0):EBX.RDSEED[18]). The
  * operand size is the destination's; a 32-bit write zeroes bits 63:32. CF=1 (the value is
- * valid), OF SF ZF AF PF = 0. */
+ * valid), OF SF ZF AF PF = 0. In VMX non-root operation the exits for "RDRAND exiting" and
+ * "RDSEED exiting" are taken by the gate (cpu/vmx/gate.c) before this handler runs. */
 HANDLER(rdrand)
 {
     set_reg(c, i->rm, i->osz, cpu_rng_next(c));
