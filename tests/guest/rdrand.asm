@@ -3,8 +3,9 @@
 ; OF SF ZF AF PF = 0 after each; 16-bit destinations keep bits 63:16, 32-bit ones zero bits 63:32,
 ; 64-bit ones (REX.W) and REX.B registers; successive values differ; LOCK is #UD, and a memory
 ; operand is not RDRAND (it is VMPTRLD/VMPTRST, #UD outside VMX operation). turtles' numbers are
-; deterministic (tests/unit/test_exec.c checks the sequence), a real DRNG's are not: the checks
-; here hold for both.
+; deterministic (tests/unit/test_exec.c checks the sequence; tests/rdrand-seed.sh runs this image
+; with several -seed values and compares the first value printed), a real DRNG's are not: the
+; checks here hold for both.
 %define TESTNAME "rdrand"
 %include "boot.inc"
 %include "report.inc"
@@ -63,6 +64,10 @@ bits 64
     jmp .seed
 .have_rdrand:
     OK "CPUID.1:ECX[30]: RDRAND"
+    rdrand rax                      ; printed for tests/rdrand-seed.sh (turtles: same every run)
+    PRINT "first RDRAND: "
+    PRINTHEX rax
+    PRINTLN ""
     FLAGS_AFTER rdrand rbx
     CHECK32 eax, 1, "RDRAND r64: CF=1, OF SF ZF AF PF = 0"
     FLAGS_AFTER rdrand ebx
