@@ -261,6 +261,8 @@ struct cpu {
     bool in_shadow;     /* running the one instruction of that shadow (PEND_INHIBIT consumed) */
     bool nmi_blocked;   /* NMIs blocked until the next IRET */
     uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */
+    /* RDRAND/RDSEED: a deterministic xoshiro256** generator, not entropy (cpu/ops/random.c) */
+    uint64_t rng[4];
     struct vmx *vmx;    /* VMX state; NULL when the model has no VMX */
 };
 
@@ -269,6 +271,13 @@ struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct
 void cpu_destroy(struct cpu *c);
 /* Power-on/RESET state (SDM Vol.3A 10.1.1, table 10-1). */
 void cpu_reset(struct cpu *c);
+/* The seed of the CPU's RDRAND/RDSEED generator when none is given (cpu_rng_seed). */
+#define CPU_RNG_DEFAULT_SEED 0x747572746c65ull /* "turtle" in ASCII */
+/* Restarts the RDRAND/RDSEED generator from seed: the same seed gives the same numbers.
+ * cpu_create seeds with CPU_RNG_DEFAULT_SEED; cpu_reset leaves the generator alone. */
+void cpu_rng_seed(struct cpu *c, uint64_t seed);
+/* The next 64-bit number of that generator. Never raises. */
+uint64_t cpu_rng_next(struct cpu *c);
 /* Runs until budget more instructions retire or a stop condition; returns why. */
 enum cpu_stop cpu_run(struct cpu *c, uint64_t budget);
 /* Guest time of one PAUSE in ns (cpu/ops/system.c explains the value). */

@@ -20,10 +20,11 @@ static const struct cpu_model models[] = {
          * several of them later than Nehalem (AES, PCLMULQDQ, MOVBE, SMEP, SMAP, FSGSBASE, x2APIC,
          * and the VMX capabilities of cpu/vmx/caps.c). KVM's per-signature choices (the broken
          * preemption-timer list) depend on the signature, so it stays (docs/status.md). */
-        .description = "Intel Core i7 (Nehalem signature; later features: x2APIC, SMEP, SMAP, VMX with EPT)",
+        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, SMEP, SMAP, RDRAND, VMX with EPT)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
-        .features = COMMON_FEATURES | F(VMX),
+        /* RDRAND (Ivy Bridge) and RDSEED (Broadwell): deterministic numbers (cpu/ops/random.c) */
+        .features = COMMON_FEATURES | F(VMX) | F(RDRAND) | F(RDSEED),
         .maxphys = 40, .maxvirt = 48,
         .nx = true, .pdpe1gb = true, .lahf64 = true, .pse36 = true, .pge = true, .pat = true,
         .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true,
@@ -133,6 +134,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
         if (sub == 0) {
             b = (m->fsgsbase && has(c, FEAT_FSGSBASE) ? 1u << 0 : 0)
                 | (m->smep ? 1u << 7 : 0)
+                | (has(c, FEAT_RDSEED) ? 1u << 18 : 0)
                 | (m->smap && has(c, FEAT_SMAP) ? 1u << 20 : 0);
             d = intel ? 1u << 29 : 0; /* IA32_ARCH_CAPABILITIES (cpumodel.h) */
         }

@@ -32,6 +32,7 @@ struct cpu *cpu_create(const struct cpu_model *model, struct memmap *mem, struct
     c->dctx.fn_gp = op_gp0;
     c->dctx.fn_gate = op_vmx_gate;
     vmx_init(c);
+    cpu_rng_seed(c, CPU_RNG_DEFAULT_SEED);
     cpu_reset(c);
     return c;
 }

@@ -714,6 +714,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
         goto fail;
     }
     m->cpu->machine = m;
+    if (cfg->rng_seed_set) cpu_rng_seed(m->cpu, cfg->rng_seed);
     clock_init(&m->clk, board_vtime, m);
     m->clk.deadline_changed = board_deadline;
     if (!board_init_pc(m, err, errlen)) goto fail;

@@ -17,6 +17,8 @@ struct machine_config {
     const char *kernel, *initrd, *append; /* direct Linux boot (no firmware) */
     uint64_t max_insns;      /* 0: unlimited; otherwise stop with an error after this many */
     bool stats;              /* -d stats */
+    bool rng_seed_set;       /* -seed: rng_seed replaces the CPU's default RDRAND/RDSEED seed */
+    uint64_t rng_seed;
     /* ---- IDE drives and boot order (devices/ide.c) ---- */
     const struct drive_spec *drives; /* DRIVE_MAX entries indexed by IDE place, file NULL = empty */
     const char *boot_order;          /* QEMU -boot letters (a, c, d, n), NULL = "cad" */

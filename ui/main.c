@@ -76,6 +76,9 @@ static void usage(FILE *f)
         "                     (-d vmx traces every VM entry and exit, -d vmcs dumps the VMCS)\n"
         "  -D FILE            write the log to FILE instead of standard error\n"
         "  -max-insns N       stop with exit status 124 after N instructions\n"
+        "  -seed N            seed of the generator behind RDRAND/RDSEED (default: a fixed\n"
+        "                     constant). The numbers are deterministic, never entropy: the\n"
+        "                     same seed gives the same numbers on every run\n"
         "\n"
         "Other:\n"
         "  -h, --help         this text\n"
@@ -155,6 +158,13 @@ int main(int argc, char **argv)
             }
             if (!cpu_model_find(v)) die("unknown CPU model '%s' (try -cpu help)", v);
             cfg.cpu_model = v;
+        } else if (!strcmp(o, "-seed")) {
+            const char *v = ARG();
+            char *end;
+            errno = 0;
+            cfg.rng_seed = strtoull(v, &end, 0);
+            if (!*v || *end || errno || *v == '-') die("bad -seed '%s' (a number, 0 to 2^64-1)", v);
+            cfg.rng_seed_set = true;
         } else if (!strcmp(o, "-bios")) {
             cfg.bios = ARG();
         } else if (!strcmp(o, "-no-reboot")) {

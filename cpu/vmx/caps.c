@@ -47,7 +47,11 @@ void vmx_caps_init(struct vmx_caps *k, const struct cpu *c)
     k->true_pin = k->pin;
     k->proc = ctl_msr(CPU_DEFAULT1, CPU_SUPPORTED);
     k->true_proc = ctl_msr(CPU_DEFAULT1 & ~CPU_DEFAULT1_OPTIONAL, CPU_SUPPORTED);
-    k->proc2 = ctl_msr(0, SEC_SUPPORTED);
+    /* RDRAND/RDSEED exiting (25.1.3) may be 1 when the CPU has the instruction */
+    uint32_t sec = SEC_SUPPORTED;
+    if (c->features & FEATURE_BIT(FEAT_RDRAND)) sec |= SEC_RDRAND_EXITING;
+    if (c->features & FEATURE_BIT(FEAT_RDSEED)) sec |= SEC_RDSEED_EXITING;
+    k->proc2 = ctl_msr(0, sec);
     k->exit = ctl_msr(EXIT_DEFAULT1, EXIT_SUPPORTED);
     k->true_exit = ctl_msr(EXIT_DEFAULT1 & ~EXIT_DEFAULT1_OPTIONAL, EXIT_SUPPORTED);
     k->entry = ctl_msr(ENTRY_DEFAULT1, ENTRY_SUPPORTED);

@@ -537,6 +537,17 @@ static void gate(struct cpu *c, const struct insn *i)
         if (c->cpl) raise_gp(c, 0);
         if (x->proc & CPU_MWAIT_EXITING) vmx_exit_insn(c, EXIT_MWAIT, 0);
         break;
+    case IC_RDRAND:
+    case IC_RDSEED: {
+        /* "RDRAND exiting" (bit 11) and "RDSEED exiting" (bit 16) of the secondary controls
+         * (SDM Vol.3C 25.1.3); the #UD cases (no CPUID bit, LOCK, memory operand) came first
+         * in the decoder (25.1.1). Instruction information: destination register in bits 6:3,
+         * operand size in bits 12:11 (0 = 16, 1 = 32, 2 = 64 bits) (27.2.5, table 27-12). */
+        bool seed = op_info[i->op].icpt == IC_RDSEED;
+        if (!(x->proc2 & (seed ? SEC_RDSEED_EXITING : SEC_RDRAND_EXITING))) break;
+        x->exit_insn_info = (uint32_t)(i->rm & 0xf) << 3 | (uint32_t)(i->osz - 1) << 11;
+        vmx_exit_insn(c, seed ? EXIT_RDSEED : EXIT_RDRAND, 0);
+    }
     case IC_INVPCID:
         if (!(x->proc2 & SEC_ENABLE_INVPCID)) raise_ud(c);
         if (c->cpl) raise_gp(c, 0);

@@ -221,6 +221,51 @@ START_TEST(rep_movs_down)
 }
 END_TEST
 
+/* The RDRAND/RDSEED generator (cpu/ops/random.c) against values computed independently: the
+ * xoshiro256** reference output for the state {1, 2, 3, 4}, and the first numbers of a CPU seeded
+ * with CPU_RNG_DEFAULT_SEED through splitmix64 (computed with a separate Python model). */
+static const uint64_t default_seq[8] = {
+    0x600c4b3ed5b6bfc5ull, 0x1240d4c6079d3a84ull, 0x846be04be126e5a8ull, 0x5eb3effccd9915f3ull,
+    0x9f96d64fc52d0c4full, 0xa8c2962d5f2dc36dull, 0xbd30d11165c97a1dull, 0x3934384f8e3623f3ull,
+};
+
+START_TEST(rng_reference_values)
+{
+    c->rng[0] = 1, c->rng[1] = 2, c->rng[2] = 3, c->rng[3] = 4;
+    ck_assert_uint_eq(cpu_rng_next(c), 11520);
+    cpu_rng_seed(c, CPU_RNG_DEFAULT_SEED);
+    for (unsigned k = 0; k < 8; k++) ck_assert_uint_eq(cpu_rng_next(c), default_seq[k]);
+    /* another seed, another sequence; the same seed again, the same one */
+    cpu_rng_seed(c, 1);
+    ck_assert_uint_ne(cpu_rng_next(c), default_seq[0]);
+    cpu_rng_seed(c, CPU_RNG_DEFAULT_SEED);
+    ck_assert_uint_eq(cpu_rng_next(c), default_seq[0]);
+}
+END_TEST
+
+/* RDRAND/RDSEED on a fresh CPU (seeded by cpu_create) in real mode: operand sizes 32 (66) and 16,
+ * the upper bits of a 16-bit destination kept, CF=1 and OF SF ZF AF PF = 0 (SDM Vol.2 RDRAND). */
+START_TEST(rdrand_rdseed_run)
+{
+    static const uint8_t prog[] = {
+        0x66, 0x0f, 0xc7, 0xf0, /* rdrand eax */
+        0x0f, 0xc7, 0xf3,       /* rdrand bx */
+        0x66, 0x0f, 0xc7, 0xf9, /* rdseed ecx */
+        0xf4,                   /* hlt */
+    };
+    load(prog, sizeof prog);
+    c->gpr[0] = ~0ull;
+    c->gpr[3] = 0x1122334455667788ull;
+    c->gpr[1] = ~0ull;
+    set_arith_flags(c, FL_PF | FL_AF | FL_ZF | FL_SF | FL_OF);
+    ck_assert_int_eq(cpu_run(c, 100), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[0], (uint32_t)default_seq[0]);
+    ck_assert_uint_eq(c->gpr[3], 0x1122334455660000ull | (default_seq[1] & 0xffff));
+    ck_assert_uint_eq(c->gpr[1], (uint32_t)default_seq[2]);
+    ck_assert_uint_eq(flags_arith(c), FL_CF);
+}
+END_TEST
+
 static Suite *exec_suite(void)
 {
     Suite *s = suite_create("exec");
@@ -237,6 +282,11 @@ static Suite *exec_suite(void)
     tcase_add_test(f, fault_rip_inside_block);
     tcase_add_test(f, rep_movs_down);
     suite_add_tcase(s, f);
+    TCase *r = tcase_create("random");
+    tcase_add_checked_fixture(r, setup, teardown);
+    tcase_add_test(r, rng_reference_values);
+    tcase_add_test(r, rdrand_rdseed_run);
+    suite_add_tcase(s, r);
     return s;
 }
 
