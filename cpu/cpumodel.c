@@ -19,13 +19,13 @@ static const struct cpu_model models[] = {
          * several of them later than Nehalem (AES, PCLMULQDQ, MOVBE, SMEP, SMAP, FSGSBASE, x2APIC,
          * and the VMX capabilities of cpu/vmx/caps.c). KVM's per-signature choices (the broken
          * preemption-timer list) depend on the signature, so it stays (docs/status.md). */
-        .description = "Intel Core i7 (Nehalem signature; later features: x2APIC, SMEP, SMAP, VMX with EPT)",
+        .description = "Intel Core i7 (Nehalem signature; later features: x2APIC, SMEP, SMAP, UMIP, VMX with EPT)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
         .features = COMMON_FEATURES | F(VMX),
         .maxphys = 40, .maxvirt = 48,
         .nx = true, .pdpe1gb = true, .lahf64 = true, .pse36 = true, .pge = true, .pat = true,
-        .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true,
+        .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true, .umip = true,
         .brand = "Intel(R) Core(TM) i7 CPU (turtles)",
     },
     {
@@ -133,6 +133,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
             b = (m->fsgsbase && has(c, FEAT_FSGSBASE) ? 1u << 0 : 0)
                 | (m->smep ? 1u << 7 : 0)
                 | (m->smap && has(c, FEAT_SMAP) ? 1u << 20 : 0);
+            cx = m->umip ? 1u << 2 : 0;
             d = intel ? 1u << 29 : 0; /* IA32_ARCH_CAPABILITIES (cpumodel.h) */
         }
         break;
