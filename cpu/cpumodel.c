@@ -20,14 +20,14 @@ static const struct cpu_model models[] = {
          * several of them later than Nehalem (AES, PCLMULQDQ, MOVBE, SMEP, SMAP, FSGSBASE, x2APIC,
          * and the VMX capabilities of cpu/vmx/caps.c). KVM's per-signature choices (the broken
          * preemption-timer list) depend on the signature, so it stays (docs/status.md). */
-        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, SMEP, SMAP, RDRAND, VMX with EPT)",
+        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, SMEP, SMAP, UMIP, RDRAND, VMX+EPT)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
         /* RDRAND (Ivy Bridge) and RDSEED (Broadwell): deterministic numbers (cpu/ops/random.c) */
         .features = COMMON_FEATURES | F(VMX) | F(RDRAND) | F(RDSEED),
         .maxphys = 40, .maxvirt = 48,
         .nx = true, .pdpe1gb = true, .lahf64 = true, .pse36 = true, .pge = true, .pat = true,
-        .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true,
+        .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true, .umip = true,
         .brand = "Intel(R) Core(TM) i7 CPU (turtles)",
     },
     {
@@ -136,6 +136,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
                 | (m->smep ? 1u << 7 : 0)
                 | (has(c, FEAT_RDSEED) ? 1u << 18 : 0)
                 | (m->smap && has(c, FEAT_SMAP) ? 1u << 20 : 0);
+            cx = m->umip ? 1u << 2 : 0;
             d = intel ? 1u << 29 : 0; /* IA32_ARCH_CAPABILITIES (cpumodel.h) */
         }
         break;

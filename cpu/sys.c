@@ -22,6 +22,7 @@ uint64_t cpu_cr4_valid(const struct cpu *c)
     if (m->pge) v |= CR4_PGE;
     if (m->smep) v |= CR4_SMEP;
     if (m->smap) v |= CR4_SMAP;
+    if (m->umip) v |= CR4_UMIP;
     if (m->fsgsbase && (c->features & FEATURE_BIT(FEAT_FSGSBASE))) v |= CR4_FSGSBASE;
     if (c->features & FEATURE_BIT(FEAT_XSAVE)) v |= CR4_OSXSAVE;
     if (c->features & FEATURE_BIT(FEAT_VMX)) v |= CR4_VMXE;

@@ -151,7 +151,8 @@ static void gate_cr_read(struct cpu *c, const struct insn *i)
 {
     struct vmx *x = c->vmx;
     if (i->op == OP_smsw) {
-        /* SMSW reads the shadowed CR0 (SDM Vol.3C 25.3) */
+        /* SMSW reads the shadowed CR0 (SDM Vol.3C 25.3), after the UMIP check (Vol.3A 2.5) */
+        if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0);
         uint64_t v = vmx_read_cr_shadowed(c, 0, c->cr0);
         if (i->pfx & PFX_MEM) wr16(c, i->seg, ea(c, i), (uint16_t)v);
         else set_reg(c, i->rm, i->osz, i->osz == 1 ? (uint16_t)v : v);

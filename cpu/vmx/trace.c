@@ -72,6 +72,14 @@ static void describe(const struct cpu *c, unsigned reason, uint64_t q, char *buf
     case EXIT_RDMSR: case EXIT_WRMSR:
         snprintf(buf, n, "msr %#x", (uint32_t)c->gpr[1]);
         break;
+    case EXIT_VMREAD: case EXIT_VMWRITE: {
+        /* the field encoding is in Reg2, bits 31:28 of the instruction information (SDM Vol.3C
+         * 27.2.5, table 27-14); outside 64-bit mode only its low 32 bits are used */
+        uint32_t enc = (uint32_t)c->gpr[(f[VF_VMX_INSTRUCTION_INFO] >> 28) & 15];
+        const char *name = vmcs_field_name(enc);
+        snprintf(buf, n, "field %#x (%s)", enc, name ? name : "not a field");
+        break;
+    }
     case EXIT_EXCEPTION_NMI: case EXIT_EXTERNAL_INTERRUPT: {
         uint32_t info = (uint32_t)f[VF_VM_EXIT_INTR_INFO];
         if (info & INTR_INFO_VALID)

@@ -434,6 +434,45 @@ main:
     and rax, ~(1 << 18)
     mov cr0, rax
 
+    ; ---------------------------------------------------------- UMIP
+    ; CPUID.(EAX=7,ECX=0):ECX[2]; CR4.UMIP (bit 11) makes SGDT, SIDT, SLDT,
+    ; STR and SMSW #GP(0) at CPL > 0, and changes nothing at CPL 0
+    ; (SDM Vol.3A 2.5, Vol.2 SGDT/SIDT/SLDT/STR/SMSW)
+    mov eax, 7
+    xor ecx, ecx
+    cpuid
+    and ecx, 4
+    CHECK32 ecx, 4, "CPUID.7.0:ECX.UMIP[bit 2]"
+    mov rax, cr4
+    or rax, 1 << 11
+    mov cr4, rax
+    mov eax, user_umip
+    mov edx, 0x2
+    call user64_call
+    CHECK32 dword [UDATA+0x80], 13, "UMIP: SGDT at CPL3 #GP"
+    CHECK32 dword [UDATA+0x84], 13, "UMIP: SIDT at CPL3 #GP"
+    CHECK32 dword [UDATA+0x88], 13, "UMIP: SLDT at CPL3 #GP"
+    CHECK32 dword [UDATA+0x8C], 13, "UMIP: STR at CPL3 #GP"
+    CHECK32 dword [UDATA+0x90], 13, "UMIP: SMSW r at CPL3 #GP"
+    CHECK32 dword [UDATA+0x94], 13, "UMIP: SMSW m at CPL3 #GP"
+    CHECK32 dword [UDATA+0x98], 0, "UMIP: #GP error code 0"
+    TRY .umip0
+    sgdt [UDATA+0x100]
+    smsw eax
+.umip0:
+    ENDTRY
+    CHECK32 dword [EXC_VEC], 0xFFFFFFFF, "UMIP: SGDT and SMSW at CPL0 do not fault"
+    mov rax, cr4
+    and rax, ~(1 << 11)
+    mov cr4, rax
+    mov eax, user_umip
+    mov edx, 0x2
+    call user64_call
+    CHECK32 dword [UDATA+0x80], 0xFFFFFFFF, "no UMIP: SGDT at CPL3 runs"
+    CHECK32 dword [UDATA+0x88], 0xFFFFFFFF, "no UMIP: SLDT at CPL3 runs"
+    CHECK32 dword [UDATA+0x8C], 0xFFFFFFFF, "no UMIP: STR at CPL3 runs"
+    CHECK32 dword [UDATA+0x90], 0xFFFFFFFF, "no UMIP: SMSW at CPL3 runs"
+
     ; ---------------------------------------------------------- #DF
     ; #GP whose gate is not present -> #NP during #GP delivery: two
     ; contributory exceptions -> #DF(0) (SDM Vol.3A 6.15 #DF, Table 6-5)
@@ -521,6 +560,30 @@ user_code:
     mov [UDATA+40], eax
     mov eax, [EXC_RSP]
     mov [UDATA+44], eax
+    ENDTRY
+    int USER_RET_VEC
+
+user_umip:
+    TRY .u1
+    sgdt [UDATA+0x100]
+.u1: UREC 0x80
+    mov eax, [EXC_ERR]
+    mov [UDATA+0x98], eax
+    TRY .u2
+    sidt [UDATA+0x110]
+.u2: UREC 0x84
+    TRY .u3
+    sldt ax
+.u3: UREC 0x88
+    TRY .u4
+    str ax
+.u4: UREC 0x8C
+    TRY .u5
+    smsw eax
+.u5: UREC 0x90
+    TRY .u6
+    smsw [UDATA+0x120]
+.u6: UREC 0x94
     ENDTRY
     int USER_RET_VEC
 
