@@ -20,7 +20,7 @@ static const struct cpu_model models[] = {
          * several of them later than Nehalem (AES, PCLMULQDQ, MOVBE, SMEP, SMAP, FSGSBASE, x2APIC,
          * and the VMX capabilities of cpu/vmx/caps.c). KVM's per-signature choices (the broken
          * preemption-timer list) depend on the signature, so it stays (docs/status.md). */
-        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, SMEP, SMAP, UMIP, RDRAND, VMX+EPT)",
+        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, UMIP, RDRAND, VMX+EPT)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
         /* RDRAND (Ivy Bridge) and RDSEED (Broadwell): deterministic numbers (cpu/ops/random.c) */
