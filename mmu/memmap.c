@@ -1,6 +1,8 @@
 /* Guest-physical memory map. */
 #include "mmu/memmap.h"
 
+#include "mmu/hostmem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,21 +11,21 @@ struct memmap *memmap_create(uint64_t backing_bytes)
     struct memmap *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     backing_bytes = (backing_bytes + 0xfff) & ~0xfffull;
-    m->host = calloc(1, backing_bytes ? backing_bytes : 4096);
+    m->host = hostmem_alloc(backing_bytes); /* hostmem rounds 0 up to one 2 MiB unit, as free does */
+    m->host_size = backing_bytes;
     m->stamp = calloc(backing_bytes / 4096 + 1, sizeof *m->stamp);
     m->code = calloc(backing_bytes / 4096 + 1, 1);
     if (!m->host || !m->stamp || !m->code) {
         memmap_destroy(m);
         return NULL;
     }
-    m->host_size = backing_bytes;
     return m;
 }
 
 void memmap_destroy(struct memmap *m)
 {
     if (!m) return;
-    free(m->host);
+    hostmem_free(m->host, m->host_size);
     free(m->stamp);
     free(m->code);
     free(m);
