@@ -154,8 +154,7 @@ HANDLER(iret)
 
 static uint16_t sldt_str_value(struct cpu *c, const struct insn *i)
 {
-    /* SDM Vol.3A 2.5: CR4.UMIP makes SLDT/STR #GP(0) at CPL > 0 */
-    if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0);
+    cpu_check_umip(c);
     return (i->reg & 7) == 0 ? c->ldtr.sel : c->tr.sel;
 }
 
@@ -307,7 +306,7 @@ HANDLER(arpl_r)
 HANDLER(sgdt_sidt)
 {
     const struct dtr *t = (i->reg & 7) == 0 ? &c->gdtr : &c->idtr;
-    if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0); /* SDM Vol.3A 2.5 UMIP */
+    cpu_check_umip(c);
     uint64_t a = ea(c, i), am = sz_mask(i->asz);
     cpu_probe_write(c, i->seg, a, c->mode64 ? 10 : 6);
     wr16(c, i->seg, a, (uint16_t)t->limit);

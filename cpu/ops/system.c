@@ -80,15 +80,15 @@ HANDLER(clts)
 }
 
 /* SMSW: CR0 low bits; register destinations get the operand size (SDM Vol.2 SMSW) */
-/* SMSW: CR4.UMIP makes it #GP(0) at CPL > 0 (SDM Vol.3A 2.5, Vol.2 SMSW) */
+/* SMSW (SDM Vol.2): #GP(0) at CPL > 0 under CR4.UMIP */
 HANDLER(smsw_m)
 {
-    if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0);
+    cpu_check_umip(c);
     wr16(c, i->seg, ea(c, i), (uint16_t)c->cr0);
 }
 HANDLER(smsw_r)
 {
-    if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0);
+    cpu_check_umip(c);
     set_reg(c, i->rm, i->osz, i->osz == 1 ? (uint16_t)c->cr0 : c->cr0);
 }
 /* LMSW: loads PE, MP, EM, TS; cannot clear PE (SDM Vol.2 LMSW) */

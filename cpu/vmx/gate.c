@@ -151,8 +151,8 @@ static void gate_cr_read(struct cpu *c, const struct insn *i)
 {
     struct vmx *x = c->vmx;
     if (i->op == OP_smsw) {
-        /* SMSW reads the shadowed CR0 (SDM Vol.3C 25.3), after the UMIP check (Vol.3A 2.5) */
-        if ((c->cr4 & CR4_UMIP) && c->cpl > 0) raise_gp(c, 0);
+        /* SMSW reads the shadowed CR0 (SDM Vol.3C 25.3), after the UMIP check */
+        cpu_check_umip(c);
         uint64_t v = vmx_read_cr_shadowed(c, 0, c->cr0);
         if (i->pfx & PFX_MEM) wr16(c, i->seg, ea(c, i), (uint16_t)v);
         else set_reg(c, i->rm, i->osz, i->osz == 1 ? (uint16_t)v : v);
@@ -460,7 +460,7 @@ static void gate_desc(struct cpu *c, const struct insn *i)
     /* privilege and mode faults come first (25.1.1) */
     if ((id >= 2) && c->cpl) raise_gp(c, 0);
     if (!gdt_idt && (!(c->cr0 & CR0_PE) || (c->rflags & FL_VM))) raise_ud(c);
-    if (id < 2 && (c->cr4 & CR4_UMIP) && c->cpl) raise_gp(c, 0);
+    if (id < 2) cpu_check_umip(c);
     uint32_t info = vmx_insn_info(i, 0) | id << 28;
     if (gdt_idt) info = (info & ~(0xfu << 3) & ~(1u << 10)) | (i->osz >= 2 ? 1u << 11 : 0);
     x->exit_insn_info = info;
