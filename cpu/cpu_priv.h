@@ -97,6 +97,11 @@ static inline bool cpu_long_mode(const struct cpu *c) { return (c->efer & EFER_L
 static inline bool cpu_pmode(const struct cpu *c) { return (c->cr0 & CR0_PE) != 0; }
 static inline bool cpu_v86(const struct cpu *c) { return (c->rflags & FL_VM) != 0; }
 static inline unsigned cpu_iopl(const struct cpu *c) { return (c->rflags >> 12) & 3; }
+/* EDX:EAX as one 64-bit operand (WRMSR, XSETBV, the XSAVE family's mask, CMPXCHG8B) */
+static inline uint64_t cpu_edx_eax(const struct cpu *c)
+{
+    return (uint64_t)(uint32_t)c->gpr[2] << 32 | (uint32_t)c->gpr[0];
+}
 /* CR4.UMIP: SGDT, SIDT, SLDT, SMSW and STR raise #GP(0) at CPL > 0 (SDM Vol.3A 2.5) */
 static inline void cpu_check_umip(struct cpu *c)
 {

@@ -207,7 +207,7 @@ HANDLER(cmpxchg8b)
     } else {
         cpu_probe_write(c, i->seg, off, 8);
         uint64_t v = rd64(c, i->seg, off);
-        uint64_t cmp = (c->gpr[0] & 0xffffffffull) | (c->gpr[2] << 32);
+        uint64_t cmp = cpu_edx_eax(c);
         if (v == cmp) {
             wr64(c, i->seg, off, (c->gpr[3] & 0xffffffffull) | (c->gpr[1] << 32));
             f |= FL_ZF;

@@ -153,7 +153,7 @@ HANDLER(rdmsr)
 HANDLER(wrmsr)
 {
     require_cpl0(c);
-    uint64_t v = (c->gpr[0] & 0xffffffffull) | (c->gpr[2] << 32);
+    uint64_t v = cpu_edx_eax(c);
     if (!msr_write(c, (uint32_t)c->gpr[1], v)) {
         LOG(LOG_GUEST_ERRORS, "wrmsr %#x <- %#llx: refused\n", (uint32_t)c->gpr[1], (unsigned long long)v);
         raise_gp(c, 0);

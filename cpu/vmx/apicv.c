@@ -130,7 +130,7 @@ bool vmx_apicv_msr(struct cpu *c, uint32_t idx, bool write)
         c->gpr[2] = v >> 32;
         return true;
     }
-    uint64_t v = (c->gpr[0] & 0xffffffffull) | (c->gpr[2] << 32);
+    uint64_t v = cpu_edx_eax(c);
     uint64_t qual;
     switch (idx) {
     case 0x808:

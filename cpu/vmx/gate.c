@@ -565,7 +565,7 @@ static void gate(struct cpu *c, const struct insn *i)
          * 0 here (XSS_SUPPORTED), so this exit cannot occur yet. */
         if (!(x->proc2 & SEC_ENABLE_XSAVES) || !(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
         if (c->cpl) raise_gp(c, 0);
-        uint64_t mask = ((c->gpr[2] & 0xffffffffull) << 32) | (c->gpr[0] & 0xffffffffull);
+        uint64_t mask = cpu_edx_eax(c);
         if (mask & c->xss & x->f[VF_XSS_EXITING_BITMAP]) {
             x->exit_insn_info = vmx_insn_info(i, 0); /* 27.2.5: as INVEPT, reg2 undefined */
             vmx_exit_insn(c, i->op == OP_x87_xsaves ? EXIT_XSAVES : EXIT_XRSTORS, insn_disp_qual(c, i));

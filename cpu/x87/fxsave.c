@@ -208,7 +208,7 @@ static uint64_t xsave_begin(struct cpu *c, const struct insn *i)
 
 static uint64_t rfbm(const struct cpu *c)
 {
-    return c->xcr0 & (((c->gpr[2] & 0xffffffffull) << 32) | (c->gpr[0] & 0xffffffffull));
+    return c->xcr0 & cpu_edx_eax(c);
 }
 
 /* XSAVE and XSAVEOPT (SDM Vol.1 13.7, 13.9): saves the components in RFBM = XCR0 & EDX:EAX and
@@ -325,7 +325,7 @@ HANDLER(x87_xsavec)
 /* RFBM of XSAVES/XRSTORS: EDX:EAX & (XCR0 | IA32_XSS) (SDM Vol.1 13.11, 13.12). */
 static uint64_t rfbm_s(const struct cpu *c)
 {
-    return (c->xcr0 | c->xss) & (((c->gpr[2] & 0xffffffffull) << 32) | (c->gpr[0] & 0xffffffffull));
+    return (c->xcr0 | c->xss) & cpu_edx_eax(c);
 }
 
 /* Faults of XSAVES/XRSTORS (SDM Vol.1 13.11, 13.12): those of XSAVE (#UD without CR4.OSXSAVE,
@@ -377,7 +377,7 @@ HANDLER(xgetbv)
 HANDLER(xsetbv)
 {
     if (!(c->cr4 & CR4_OSXSAVE)) raise_ud(c);
-    uint64_t v = (c->gpr[2] & 0xffffffffull) << 32 | (c->gpr[0] & 0xffffffffull);
+    uint64_t v = cpu_edx_eax(c);
     if (c->cpl != 0 || (uint32_t)c->gpr[1] != 0) raise_gp(c, 0);
     if (!(v & XFEATURE_X87) || (v & ~XCR0_SUPPORTED) || ((v & 4) && !(v & XFEATURE_SSE))) raise_gp(c, 0);
     c->xcr0 = v;
