@@ -29,8 +29,9 @@ struct tlb {
     struct tlb_entry e[2][TLB_TYPES][TLB_SIZE];
     /* cold side info per entry: guest-physical page | TLBF_* flags */
     uint64_t info[2][TLB_TYPES][TLB_SIZE];
-    bool has_large;  /* a piece of a large page was cached since the last full flush */
-    uint32_t large_shifts; /* bit s: a piece of a 2^s-byte page was cached (s = 21, 22, 30) */
+    /* bit s: a piece of a 2^s-byte page was cached since the last full flush (s = 21, 22, 30);
+     * 0 when no large page has pieces in the TLB */
+    uint32_t large_shifts;
     /* Filter of the large pages with cached pieces (bit tlb_large_hash(lin, s) set for each;
      * cleared by full flushes): INVLPG scans for pieces only when lin's large page may have
      * some, instead of at every INVLPG once any large page was cached. */
@@ -68,7 +69,6 @@ static inline void tlb_note_large(struct tlb *t, uint64_t lin, unsigned sh)
     unsigned h = tlb_large_hash(lin, sh);
     t->large_filter[h / 64] |= 1ull << (h % 64);
     t->large_shifts |= 1u << sh;
-    t->has_large = true;
 }
 #define TLB_EPOCH_STEP 8u
 #define TLBF_GLOBAL 1ull

@@ -21,10 +21,9 @@ void tlb_flush_all(struct tlb *t)
         memset(t->info, 0, sizeof t->info);
     }
     t->nfill = 0;
-    if (t->has_large) {
+    if (t->large_shifts) {
         memset(t->large_filter, 0, sizeof t->large_filter);
         t->large_shifts = 0;
-        t->has_large = false;
     }
     t->epoch += TLB_EPOCH_STEP;
 }
@@ -77,7 +76,7 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;
-    if (!t->has_large) return;
+    if (!t->large_shifts) return;
     bool all = false, two_mib = false;
     for (unsigned sh = 21; sh <= 30; sh++) {
         if (!(t->large_shifts & (1u << sh))) continue;

@@ -53,7 +53,6 @@ static void fill_all(void)
                 t->e[u][ty][k].addend = (uintptr_t)0x7f0000000000ull + k * 0x1000 + ty * 8 + u;
                 t->info[u][ty][k] = (0x100000ull + (uint64_t)k * 0x1000) | (global ? TLBF_GLOBAL : 0);
             }
-    t->has_large = false;
     t->large_shifts = 0;
     memset(t->large_filter, 0, sizeof t->large_filter);
     t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
@@ -73,7 +72,7 @@ static bool same(unsigned u, unsigned ty, unsigned k)
 START_TEST(test_flush_all)
 {
     fill_all();
-    t->has_large = true;
+    t->large_shifts = 1u << 21;
     tlb_flush_all(t);
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
@@ -81,7 +80,7 @@ START_TEST(test_flush_all)
                 CHECK(!valid(u, ty, k), "entry [%u][%u][%u] still valid", u, ty, k);
                 CHECK(!(t->info[u][ty][k] & TLBF_GLOBAL), "entry [%u][%u][%u] still global", u, ty, k);
             }
-    CHECK(!t->has_large, "has_large not cleared");
+    CHECK(!t->large_shifts, "large-page state not cleared");
     CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
     /* a lookup with any page-aligned linear address misses (TLB_INVALID has low bits set) */
     CHECK((TLB_INVALID & 0xfff) != 0, "TLB_INVALID could match a page tag");
@@ -94,7 +93,7 @@ END_TEST
 START_TEST(test_flush_nonglobal)
 {
     fill_all();
-    t->has_large = true;
+    t->large_shifts = 1u << 21;
     tlb_flush_nonglobal(t);
     unsigned kept = 0;
     for (unsigned u = 0; u < 2; u++)
@@ -164,7 +163,7 @@ START_TEST(test_flush_page)
                           (unsigned long long)ref->e[u][ty][kk].tag);
             }
     CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
-    CHECK(!t->has_large, "has_large set");
+    CHECK(!t->large_shifts, "large-page state set");
 }
 END_TEST
 
@@ -200,7 +199,7 @@ START_TEST(test_flush_page_large)
                     CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
             }
     CHECK(dropped >= TLB_SIZE / 2 && dropped <= 2 * TLB_SIZE, "%u pieces in the flushed page", dropped);
-    CHECK(t->has_large, "has_large cleared while pieces remain");
+    CHECK(t->large_shifts, "large-page state cleared while pieces remain");
     CHECK(t->epoch > 41, "epoch not bumped");
     /* a 4 KiB page inside a region of large pieces: only its own entries go */
     fill_all();
@@ -254,7 +253,7 @@ START_TEST(test_flush_page_large_sizes)
     }
     /* a full flush empties the filter */
     tlb_flush_all(t);
-    CHECK(!t->has_large && t->large_shifts == 0, "large-page state left after a full flush");
+    CHECK(t->large_shifts == 0, "large-page state left after a full flush");
     for (unsigned w = 0; w < TLB_LARGE_FILTER_BITS / 64; w++)
         CHECK(t->large_filter[w] == 0, "filter word %u left set", w);
 }
@@ -265,7 +264,7 @@ END_TEST
 START_TEST(test_flush_writes)
 {
     fill_all();
-    t->has_large = true;
+    t->large_shifts = 1u << 21;
     tlb_flush_writes(t);
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
@@ -275,7 +274,7 @@ START_TEST(test_flush_writes)
                 else
                     CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
             }
-    CHECK(t->has_large, "has_large cleared by a write flush");
+    CHECK(t->large_shifts, "large-page state cleared by a write flush");
     CHECK(t->epoch >= 41, "epoch went backwards");
 }
 END_TEST
