@@ -531,6 +531,10 @@ bool msr_write(struct cpu *c, uint32_t idx, uint64_t v) WARN_UNUSED;
 uint64_t cpu_cr4_valid(const struct cpu *c);
 /* Flushes TLBs and decoded state after paging-structure changes. */
 void cpu_tlb_flush(struct cpu *c, bool global);
+/* Makes the active TLB's PCID the current one (CR4.PCIDE ? CR3[11:0] : 0), dropping its
+ * non-global translations when they were made under another PCID: after every change of CR3,
+ * CR4 or the active TLB (VM entry and exit, VMFUNC, reset). Never raises. */
+void cpu_tlb_sync_pcid(struct cpu *c);
 
 /* CPUID (cpu/cpumodel.c) */
 void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4]);

@@ -20,14 +20,16 @@ static const struct cpu_model models[] = {
          * several of them later than Nehalem (AES, PCLMULQDQ, MOVBE, SMEP, SMAP, FSGSBASE, x2APIC,
          * and the VMX capabilities of cpu/vmx/caps.c). KVM's per-signature choices (the broken
          * preemption-timer list) depend on the signature, so it stays (docs/status.md). */
-        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, UMIP, RDRAND, VMX+EPT)",
+        .description = "Intel Core i7 (Nehalem signature; later: x2APIC, UMIP, PCID, RDRAND, VMX+EPT)",
         .vendor = VENDOR_INTEL, .family = 6, .model = 0x1a, .stepping = 5,
         .reset_edx = 0x000106a5,
         /* RDRAND (Ivy Bridge) and RDSEED (Broadwell): deterministic numbers (cpu/ops/random.c) */
-        .features = COMMON_FEATURES | F(VMX) | F(RDRAND) | F(RDSEED),
+        .features = COMMON_FEATURES | F(VMX) | F(RDRAND) | F(RDSEED) | F(INVPCID),
         .maxphys = 40, .maxvirt = 48,
         .nx = true, .pdpe1gb = true, .lahf64 = true, .pse36 = true, .pge = true, .pat = true,
         .mtrr = true, .smep = true, .smap = true, .fsgsbase = true, .x2apic = true, .umip = true,
+        .pcid = true, /* PCID and INVPCID (Sandy Bridge / Haswell): translations are not tagged by
+                       * PCID, every CR3 load flushes (docs/architecture.md, TLB) */
         .brand = "Intel(R) Core(TM) i7 CPU (turtles)",
     },
     {
@@ -120,6 +122,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
              | (has(c, FEAT_VMX) ? 1u << 5 : 0)
              | (has(c, FEAT_SSSE3) ? 1u << 9 : 0)
              | (has(c, FEAT_CX16) ? 1u << 13 : 0)
+             | (m->pcid ? 1u << 17 : 0) /* PCID (SDM Vol.3A 4.10.1) */
              | (has(c, FEAT_SSE41) ? 1u << 19 : 0)
              | (has(c, FEAT_SSE42) ? 1u << 20 : 0)
              | (m->x2apic && c->apic ? 1u << 21 : 0) /* x2APIC (SDM Vol.3A 11.12.1) */
@@ -134,6 +137,7 @@ void cpu_cpuid(struct cpu *c, uint32_t leaf, uint32_t sub, uint32_t out[4])
         if (sub == 0) {
             b = (m->fsgsbase && has(c, FEAT_FSGSBASE) ? 1u << 0 : 0)
                 | (m->smep ? 1u << 7 : 0)
+                | (has(c, FEAT_INVPCID) ? 1u << 10 : 0)
                 | (has(c, FEAT_RDSEED) ? 1u << 18 : 0)
                 | (m->smap && has(c, FEAT_SMAP) ? 1u << 20 : 0);
             cx = m->umip ? 1u << 2 : 0;

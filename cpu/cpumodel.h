@@ -31,6 +31,7 @@ struct cpu_model {
     uint8_t maxphys, maxvirt;
     bool nx, pdpe1gb, lahf64, pse36, pge, pat, mtrr, smep, smap, fsgsbase, sep_legacy;
     bool umip;   /* CPUID.7.0:ECX[2], CR4.UMIP (SDM Vol.3A 2.5) */
+    bool pcid;   /* CPUID.1:ECX[17], CR4.PCIDE (SDM Vol.3A 2.5, 4.10.1) */
     bool x2apic; /* CPUID.1:ECX[21]: the local APIC can enter x2APIC mode (SDM Vol.3A 11.12.1) */
     const char *brand;
 };

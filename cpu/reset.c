@@ -94,6 +94,7 @@ void cpu_reset(struct cpu *c)
     c->mxcsr = 0x1f80;
     memset(c->xmm, 0, sizeof c->xmm);
     tlb_flush_all(c->tlb);
+    cpu_tlb_sync_pcid(c);
     icache_flush(c->icache);
     cpu_update_mode(c);
 }

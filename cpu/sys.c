@@ -14,6 +14,11 @@ void cpu_tlb_flush(struct cpu *c, bool global)
         tlb_flush_nonglobal(c->tlb);
 }
 
+void cpu_tlb_sync_pcid(struct cpu *c)
+{
+    tlb_set_pcid(c->tlb, (c->cr4 & CR4_PCIDE) ? (uint16_t)(c->cr3 & 0xfff) : 0);
+}
+
 /* CR4 bits this CPU implements (writing others is #GP, SDM Vol.3A 2.5). */
 uint64_t cpu_cr4_valid(const struct cpu *c)
 {
@@ -23,6 +28,7 @@ uint64_t cpu_cr4_valid(const struct cpu *c)
     if (m->smep) v |= CR4_SMEP;
     if (m->smap) v |= CR4_SMAP;
     if (m->umip) v |= CR4_UMIP;
+    if (m->pcid) v |= CR4_PCIDE;
     if (m->fsgsbase && (c->features & FEATURE_BIT(FEAT_FSGSBASE))) v |= CR4_FSGSBASE;
     if (c->features & FEATURE_BIT(FEAT_XSAVE)) v |= CR4_OSXSAVE;
     if (c->features & FEATURE_BIT(FEAT_VMX)) v |= CR4_VMXE;
@@ -54,6 +60,8 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
              CR0_CD | CR0_PG;
         if ((v & CR0_PG) && !(v & CR0_PE)) raise_gp(c, 0);
         if ((v & CR0_NW) && !(v & CR0_CD)) raise_gp(c, 0);
+        /* SDM Vol.3A 4.10.1, Vol.2 MOV CR: CR0.PG cannot be cleared while CR4.PCIDE = 1 */
+        if (!(v & CR0_PG) && (c->cr4 & CR4_PCIDE)) raise_gp(c, 0);
         if (c->vmx && c->vmx->root) {
             /* in VMX operation the CR0 fixed bits cannot change (SDM Vol.3C 23.8); an
              * unrestricted guest may clear PE and PG */
@@ -82,8 +90,11 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
     }
     case 2: c->cr2 = v; break;
     case 3:
-        /* SDM Vol.3A 4.5: in IA-32e mode bits above MAXPHYADDR are reserved (#GP); with
-         * CR4.PCIDE, bit 63 asks not to invalidate (we may always invalidate more). */
+        /* SDM Vol.3A 4.5: in IA-32e mode bits above MAXPHYADDR are reserved (#GP). With
+         * CR4.PCIDE, bits 11:0 are the PCID and bit 63 asks not to invalidate that PCID's
+         * translations; it is never stored (Vol.3A 4.10.4.1, Vol.2 MOV CR). turtles keeps the
+         * translations of the current PCID only, so it always drops the non-global ones:
+         * invalidating more than asked is always allowed. */
         if (c->efer & EFER_LMA) {
             if (c->cr4 & CR4_PCIDE) v &= ~(1ull << 63);
             if (v >> c->model->maxphys) raise_gp(c, 0);
@@ -93,17 +104,24 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
         }
         c->cr3 = v;
         cpu_tlb_flush(c, false);
+        cpu_tlb_sync_pcid(c);
         break;
     case 4: {
         uint64_t old = c->cr4;
         if (v & ~cpu_cr4_valid(c)) raise_gp(c, 0);
         if ((c->efer & EFER_LMA) && !(v & CR4_PAE)) raise_gp(c, 0);
         if (c->vmx && c->vmx->root && !(v & CR4_VMXE)) raise_gp(c, 0); /* SDM Vol.3C 23.8 */
+        /* SDM Vol.3A 4.10.1, Vol.2 MOV CR: CR4.PCIDE can be set only in IA-32e mode, and changed
+         * from 0 to 1 only while CR3[11:0] = 0 */
+        if ((v & CR4_PCIDE) && !(c->efer & EFER_LMA)) raise_gp(c, 0);
+        if ((v & CR4_PCIDE) && !(old & CR4_PCIDE) && (c->cr3 & 0xfff)) raise_gp(c, 0);
         if (((old ^ v) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP | CR4_SMAP)) && !load_pdptes(c, c->cr0, c->cr3, v))
             raise_gp(c, 0);
         c->cr4 = v;
+        /* 4.10.4.1: clearing PCIDE invalidates everything, global translations included */
         if ((old ^ v) & (CR4_PGE | CR4_PAE | CR4_PSE | CR4_SMEP | CR4_SMAP | CR4_PCIDE))
             cpu_tlb_flush(c, true);
+        cpu_tlb_sync_pcid(c);
         cpu_update_mode(c);
         break;
     }

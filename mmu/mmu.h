@@ -41,6 +41,10 @@ struct tlb {
                       * Steps by TLB_EPOCH_STEP: the low bits name the TLB (0 the host's, 1..7 the
                       * VMX guest contexts), so an epoch value belongs to one TLB only */
     uint64_t mode_fp; /* the paging-mode bits the entries and chains were made under (cpu_priv.h) */
+    /* The PCID the non-global entries were made under (0 while CR4.PCIDE = 0). Entries are not
+     * tagged one by one: a TLB holds the translations of one PCID (plus global ones), and
+     * tlb_set_pcid drops them when another PCID becomes current (SDM Vol.3A 4.10.1). */
+    uint16_t pcid;
     /* Fill log: the slots filled since the last full flush while there were at most
      * TLB_FILL_LOG of them (nfill counts up to TLB_FILL_LOG + 1, "too many, or unknown"), so a
      * flush after a few fills (a VM entry or exit without VPIDs, a CR3 write) touches only those
@@ -120,5 +124,9 @@ void tlb_flush_all(struct tlb *t);
 void tlb_flush_nonglobal(struct tlb *t);
 void tlb_flush_page(struct tlb *t, uint64_t lin);
 void tlb_flush_writes(struct tlb *t);
+/* Makes pcid the TLB's current PCID: when it differs from the one its non-global entries were
+ * made under, those entries go (SDM Vol.3A 4.10.2.3-4.10.2.4: a translation made for one PCID is never
+ * used for another; global ones serve every PCID). Never raises. */
+void tlb_set_pcid(struct tlb *t, uint16_t pcid);
 
 #endif

@@ -51,6 +51,13 @@ void tlb_flush_nonglobal(struct tlb *t)
                 if (!(t->info[u][ty][k] & TLBF_GLOBAL)) t->e[u][ty][k].tag = TLB_INVALID;
 }
 
+void tlb_set_pcid(struct tlb *t, uint16_t pcid)
+{
+    if (t->pcid == pcid) return;
+    tlb_flush_nonglobal(t);
+    t->pcid = pcid;
+}
+
 /* Drops the cached pieces of large pages that contain lin, looking at the slots j..j+n-1. */
 static void flush_large_pieces(struct tlb *t, uint64_t lin, unsigned j, unsigned n)
 {

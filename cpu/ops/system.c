@@ -221,21 +221,27 @@ HANDLER(out)
     cpu_io_out(c, port, size, (uint32_t)c->gpr[0] & (size == 4 ? 0xffffffffu : (1u << (8 * size)) - 1));
 }
 
-/* INVPCID (SDM Vol.2 INVPCID). Translations are not tagged by PCID here, so each type flushes
- * at least what it must: type 0 one address, 1 and 3 all non-global, 2 everything. */
+/* INVPCID (SDM Vol.2 INVPCID). The catalogue makes it #UD without CPUID.(EAX=7,ECX=0):EBX[10],
+ * with a register operand and with LOCK; it runs in real mode (CPL 0) and is #GP(0) in
+ * virtual-8086 mode (CPL 3). The type is 64 bits in 64-bit mode, else 32. #GP(0) for a type
+ * above 3, descriptor bits 63:12 set, a PCID other than 0 for types 0 and 1 while CR4.PCIDE = 0,
+ * and a non-canonical address for type 0 (all 64 bits, in every mode). turtles holds the
+ * translations of the current PCID only (cpu_tlb_sync_pcid), so each type drops at least what
+ * it must (Vol.3A 4.10.4.1): type 0 the address (global or not; for another PCID there is
+ * nothing, and dropping more is allowed), 1 and 3 every non-global translation, 2 everything. */
 HANDLER(invpcid)
 {
     require_cpl0(c);
     uint64_t type = c->mode64 ? c->gpr[i->reg] : (uint32_t)c->gpr[i->reg];
     uint64_t off = ea(c, i);
-    uint64_t pcid = rd64(c, i->seg, off) & 0xfff, hi = rd64(c, i->seg, off + 8);
-    uint64_t desc_rsvd = rd64(c, i->seg, off) >> 12;
-    if (type > 3 || desc_rsvd) raise_gp(c, 0);
+    uint64_t lo = rd64(c, i->seg, off), lin = rd64(c, i->seg, off + 8);
+    uint64_t pcid = lo & 0xfff;
+    if (type > 3 || (lo >> 12)) raise_gp(c, 0);
     if (type <= 1 && pcid && !(c->cr4 & CR4_PCIDE)) raise_gp(c, 0);
     switch (type) {
     case 0:
-        if (!is_canonical(hi)) raise_gp(c, 0);
-        tlb_flush_page(c->tlb, hi);
+        if (!is_canonical(lin)) raise_gp(c, 0);
+        tlb_flush_page(c->tlb, lin);
         break;
     case 2: cpu_tlb_flush(c, true); break;
     default: cpu_tlb_flush(c, false); break;

@@ -51,6 +51,8 @@ void vmx_caps_init(struct vmx_caps *k, const struct cpu *c)
     uint32_t sec = SEC_SUPPORTED;
     if (c->features & FEATURE_BIT(FEAT_RDRAND)) sec |= SEC_RDRAND_EXITING;
     if (c->features & FEATURE_BIT(FEAT_RDSEED)) sec |= SEC_RDSEED_EXITING;
+    /* "enable INVPCID" (25.3) may be 1 when the CPU has INVPCID */
+    if (c->features & FEATURE_BIT(FEAT_INVPCID)) sec |= SEC_ENABLE_INVPCID;
     k->proc2 = ctl_msr(0, sec);
     k->exit = ctl_msr(EXIT_DEFAULT1, EXIT_SUPPORTED);
     k->true_exit = ctl_msr(EXIT_DEFAULT1 & ~EXIT_DEFAULT1_OPTIONAL, EXIT_SUPPORTED);

@@ -550,6 +550,10 @@ static void gate(struct cpu *c, const struct insn *i)
         vmx_exit_insn(c, seed ? EXIT_RDSEED : EXIT_RDRAND, 0);
     }
     case IC_INVPCID:
+        /* SDM Vol.3C 25.3: #UD unless "enable INVPCID", before any other exception; then the
+         * CPL #GP (25.1.1); with "INVLPG exiting" a VM exit (25.1.3, reason 58) before the
+         * operand is read, its qualification the displacement (27.2.1) and its instruction
+         * information as INVEPT's with the type register in bits 31:28 (27.2.5) */
         if (!(x->proc2 & SEC_ENABLE_INVPCID)) raise_ud(c);
         if (c->cpl) raise_gp(c, 0);
         if (x->proc & CPU_INVLPG_EXITING) {

@@ -285,6 +285,10 @@ void vmx_tlb_select_guest(struct cpu *c)
     s->used = ++x->tlb_clock;
     x->tlb_active = s;
     tlb_switch(c, &s->t);
+    /* A context keeps the translations of the PCID its guest had when it was left; entering it
+     * (VM entry, VMFUNC) with another current PCID must not use them (28.3.3.3 keeps only the
+     * mappings of the VPID and, with PCIDs, of the current PCID; Vol.3A 4.10.2.3) */
+    cpu_tlb_sync_pcid(c);
 }
 
 static void tlb_to_guest(struct cpu *c)
@@ -295,6 +299,7 @@ static void tlb_to_guest(struct cpu *c)
     } else {
         x->tlb_active = NULL;
         tlb_flush_all(c->tlb);
+        cpu_tlb_sync_pcid(c);
     }
 }
 
@@ -392,6 +397,7 @@ void vmx_do_exit(struct cpu *c, uint32_t reason, uint64_t qual)
         return;
     }
     load_host(c);
+    cpu_tlb_sync_pcid(c); /* the host's TLB may hold another PCID's translations than host CR3's */
     if (msr_list(c, f[VF_VM_EXIT_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_LOAD_COUNT], false, false)) {
         vmx_abort(c, 4);
         return;
@@ -415,6 +421,7 @@ static void entry_fail(struct cpu *c, uint32_t reason, uint64_t qual)
     /* the guest never ran: the host's translations are still active; without VPIDs the
      * failed entry, like an exit, invalidates them */
     if (!(x->proc2 & SEC_ENABLE_VPID)) tlb_flush_all(c->tlb);
+    cpu_tlb_sync_pcid(c);
     if (msr_list(c, f[VF_VM_EXIT_MSR_LOAD_ADDR], (uint32_t)f[VF_VM_EXIT_MSR_LOAD_COUNT], false, false))
         vmx_abort(c, 4);
     cpu_update_mode(c);
