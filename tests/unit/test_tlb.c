@@ -5,6 +5,8 @@
  *   tlb_flush_nonglobal  MOV to CR3: non-global entries only (4.10.4.1)
  *   tlb_flush_page       INVLPG: every entry for the page, global or not (4.10.4.1)
  *   tlb_flush_writes     write entries only (a page became a code page)
+ *   tlb_set_pcid         a TLB holds one PCID's translations: another PCID drops the non-global
+ *                        ones, the same PCID keeps everything (4.10.1, 4.10.2.3-4.10.2.4)
  */
 #include "mmu/mmu.h"
 
@@ -115,6 +117,34 @@ START_TEST(test_flush_nonglobal)
     tlb_flush_nonglobal(t);
     CHECK(!valid(0, TLB_R, 5), "invalid entry became valid");
     CHECK(t->epoch == 41 + 3 * TLB_EPOCH_STEP, "epoch %llu, want 41 + three steps", (unsigned long long)t->epoch);
+}
+END_TEST
+
+START_TEST(test_set_pcid)
+{
+    fill_all();
+    t->pcid = 5;
+    tlb_set_pcid(t, 5); /* the current PCID again: nothing goes, the epoch stays */
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) CHECK(same(u, ty, k), "entry [%u][%u][%u] changed", u, ty, k);
+    CHECK(t->epoch == 41, "epoch %llu changed for the same PCID", (unsigned long long)t->epoch);
+    CHECK(t->pcid == 5, "pcid %u", t->pcid);
+    tlb_set_pcid(t, 0x123); /* another PCID: PCID 5's non-global translations must not serve it */
+    unsigned kept = 0;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) {
+                if (ref->info[u][ty][k] & TLBF_GLOBAL) {
+                    CHECK(same(u, ty, k), "global entry [%u][%u][%u] not shared with the new PCID", u, ty, k);
+                    kept++;
+                } else {
+                    CHECK(!valid(u, ty, k), "PCID 5's entry [%u][%u][%u] kept for PCID 123H", u, ty, k);
+                }
+            }
+    CHECK(kept == (2 * TLB_TYPES * TLB_SIZE + 2) / 3, "kept %u", kept);
+    CHECK(t->pcid == 0x123, "pcid %x, want 123H", t->pcid);
+    CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
 }
 END_TEST
 
@@ -337,6 +367,7 @@ static Suite *tlb_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_flush_all);
     tcase_add_test(tc, test_flush_nonglobal);
+    tcase_add_test(tc, test_set_pcid);
     tcase_add_loop_test(tc, test_flush_page, 0, sizeof pcases / sizeof pcases[0]);
     tcase_add_test(tc, test_flush_page_large);
     tcase_add_loop_test(tc, test_flush_page_large_sizes, 0, 3);

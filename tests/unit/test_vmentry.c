@@ -13,11 +13,12 @@
  * failed, its return value (VMXERR_ENTRY_BAD_CONTROLS = 7, VMXERR_ENTRY_BAD_HOST = 8,
  * EXIT_INVALID_GUEST_STATE = 33), the exit qualification (4 for the VMCS link pointer, else 0)
  * and that `why` is exactly the text of the intended rule, so a case that trips an earlier rule
- * fails. Rules that need a feature turtles does not advertise (entry to SMM, CR4.PCIDE) or that
- * a case wants regardless of caps.c (virtualize x2APIC mode, virtual-interrupt delivery) are
- * reached by adding the allowed-1 bit
+ * fails. Rules that need a feature turtles does not advertise (entry to SMM) or that a case
+ * wants regardless of caps.c (virtualize x2APIC mode, virtual-interrupt delivery) are reached by
+ * adding the allowed-1 bit
  * to the capabilities for that case only; cases that use an advertised feature (virtual NMIs,
- * VPID, unrestricted guest, MTF) add it too, so they do not depend on what caps.c advertises.
+ * VPID, unrestricted guest, MTF, CR4.PCIDE) add it too, so they do not depend on what caps.c
+ * advertises.
  * "pass" cases are the other side of a rule: the same field where the SDM allows it.
  *
  * test_rule_coverage reads checks.c (path from meson as argv[1]), extracts the text of every
