@@ -170,6 +170,18 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_end = NULL;
 }
 
+void cpu_cut_block(struct cpu *c)
+{
+    if (!c->blk_first) return;
+    struct insn *next = (struct insn *)c->cur + 1;
+    if (next >= c->blk_end) return; /* the last one: the block ends after it anyway */
+    /* the way self-modifying code does it (mmu/access.c check_smc): the page's stamp goes up so
+     * that the patched block is never run again (it is decoded anew), and the next instruction
+     * leaves the block */
+    c->mem->stamp[c->blk_stamp - c->mem->stamp]++;
+    next->fn = op_leave_block;
+}
+
 /* Executes one instruction: the first of the block at RIP, run from a copy that ends after it. */
 static void run_one(struct cpu *c)
 {

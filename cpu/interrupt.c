@@ -274,6 +274,8 @@ void cpu_nmi(struct cpu *c)
 {
     /* an edge: one latch, so a request while one is pending merges with it (6.7.1) */
     c->pending |= PEND_NMI;
+    /* an NMI sent by the running instruction (an ICR write) is taken right after it */
+    if (!c->nmi_blocked) cpu_cut_block(c);
 }
 
 bool cpu_nmi_wakes_halt(const struct cpu *c)
