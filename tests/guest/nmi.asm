@@ -84,6 +84,7 @@ bits 64
 .rec:
     CHECK_EXC 13, 0, "IRET to a non-canonical RIP: #GP(0)"
     CHECK32 dword [NMI_COUNT], 2, "... and the IRET ended the blocking: the held NMI was taken"
+    CHECK qword [NMI_RIP], exc64_stub_13, "... before the #GP handler's first instruction"
     SELF_NMI
     CHECK32 dword [NMI_COUNT], 3, "... NMIs are unblocked after it"
 
