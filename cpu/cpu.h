@@ -123,7 +123,7 @@ enum cc_kind {
 
 /* Pending-event bits, tested at block boundaries */
 #define PEND_INTR (1u << 0)    /* maskable interrupt line asserted */
-#define PEND_NMI (1u << 1)
+#define PEND_NMI (1u << 1)     /* an NMI is latched (at most one; cpu_nmi) */
 #define PEND_INHIBIT (1u << 2) /* interrupt shadow (STI, MOV SS, POP SS) for one instruction */
 #define PEND_TF (1u << 3)      /* single-step: #DB after the next instruction */
 #define PEND_STOP (1u << 4)    /* leave the run loop (device asked for exit, reset, ...) */
@@ -300,6 +300,14 @@ bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at);
 void cpu_memmap_changed(struct cpu *c);
 /* Sets or clears the maskable-interrupt request line. */
 void cpu_set_intr(struct cpu *c, bool level);
+/* An NMI request (an edge: the local APIC's NMI delivery, SDM Vol.3A 6.7): latches one pending
+ * NMI; a request while one is already pending merges with it (6.7.1: at most one is held while
+ * NMIs are blocked). It is taken at an instruction boundary through IDT vector 2 (cpu_run).
+ * Never raises. */
+void cpu_nmi(struct cpu *c);
+/* For a halted CPU: whether an NMI arriving now would be taken (or cause a VM exit) and so end
+ * the halt, i.e. NMIs are not blocked. Never raises. */
+bool cpu_nmi_wakes_halt(const struct cpu *c);
 /* Full RFLAGS value with the lazy arithmetic flags folded in. Never raises. */
 uint64_t cpu_get_rflags(struct cpu *c);
 /* Prints the VMX state and the current VMCS (-d vmcs). */

@@ -88,6 +88,14 @@ void cpu_handle_fault(struct cpu *c);
  * the gate DPL is checked and the pushed RIP is the next instruction. May raise. */
 enum event_type { EV_EXT, EV_NMI, EV_EXC, EV_SOFT, EV_PRIVSOFT /* INT1 */ };
 void cpu_deliver_event(struct cpu *c, int vec, enum event_type type, bool has_err, uint32_t err);
+/* At an instruction boundary: takes the pending NMI when nothing blocks it (blocking by NMI, the
+ * STI/MOV SS shadow) and returns true; in VMX non-root operation it may become a VM exit, which
+ * longjmps. Returns false, changing nothing, otherwise. (cpu/interrupt.c) */
+bool cpu_take_nmi(struct cpu *c);
+/* Ends the running block after the current instruction, for an event that instruction raised and
+ * that must be taken at the next boundary (an NMI it sent itself). Costs the block a new decode;
+ * nothing outside a block. Never raises. (cpu/exec.c) */
+void cpu_cut_block(struct cpu *c);
 
 /* ---- mode (cpu/mode.c) ---- */
 /* Recomputes ctx (decode mode key), lin_mask, mode64, cpl class and segment effective bases after

@@ -170,6 +170,18 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_end = NULL;
 }
 
+void cpu_cut_block(struct cpu *c)
+{
+    if (!c->blk_first) return;
+    struct insn *next = (struct insn *)c->cur + 1;
+    if (next >= c->blk_end) return; /* the last one: the block ends after it anyway */
+    /* the way self-modifying code does it (mmu/access.c check_smc): the page's stamp goes up so
+     * that the patched block is never run again (it is decoded anew), and the next instruction
+     * leaves the block */
+    c->mem->stamp[c->blk_stamp - c->mem->stamp]++;
+    next->fn = op_leave_block;
+}
+
 /* Executes one instruction: the first of the block at RIP, run from a copy that ends after it. */
 static void run_one(struct cpu *c)
 {
@@ -224,7 +236,12 @@ static void link_block(struct block *prev, const struct block *b, uint64_t rip, 
  * whatever RFLAGS.IF is (SDM Vol.3C 25.2), and cpu_run's VMX check decides. */
 static ALWAYS_INLINE bool events_due(const struct cpu *c)
 {
-    return (c->pending & ~PEND_INTR) || (c->rflags & FL_IF) || (c->ctx & CTX_VMX);
+    uint32_t p = c->pending;
+    if (p & ~(PEND_INTR | PEND_NMI)) return true;
+    if ((p & PEND_INTR) && (c->rflags & FL_IF)) return true;
+    /* likewise an NMI held by blocking by NMI: only IRET ends that, and IRET ends its block */
+    if ((p & PEND_NMI) && !c->nmi_blocked) return true;
+    return (c->ctx & CTX_VMX) != 0;
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
@@ -474,6 +491,8 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 c->in_shadow = false;
                 continue;
             }
+            /* NMIs come before maskable interrupts (SDM Vol.3A 6.9 table 6-2) */
+            if ((c->pending & PEND_NMI) && cpu_take_nmi(c)) continue;
             if (take_interrupt(c)) continue;
         }
         if (unlikely(c->halted)) {

@@ -267,3 +267,43 @@ void cpu_check_io(struct cpu *c, uint16_t port, unsigned size)
     uint32_t mask = ((1u << size) - 1) << (port & 7);
     if (bits & mask) raise_gp(c, 0);
 }
+
+/* ---- NMIs (SDM Vol.3A 6.7, 6.7.1, 6.8.3, 6.9) ---- */
+
+void cpu_nmi(struct cpu *c)
+{
+    /* an edge: one latch, so a request while one is pending merges with it (6.7.1) */
+    c->pending |= PEND_NMI;
+    /* an NMI sent by the running instruction (an ICR write) is taken right after it */
+    if (!c->nmi_blocked) cpu_cut_block(c);
+}
+
+bool cpu_nmi_wakes_halt(const struct cpu *c)
+{
+    /* in VMX non-root operation with virtual NMIs, NMIs are not blocked (VM entry clears the
+     * blocking, cpu/vmx/world.c), so one test covers every case */
+    return !c->nmi_blocked;
+}
+
+/* The pending NMI at an instruction boundary. Its priority (Table 6-2) is below the traps of the
+ * previous instruction (single step, data breakpoints and the T-bit task-switch trap, which are
+ * delivered right after that instruction) and above maskable interrupts (cpu_run calls this
+ * before take_interrupt; vmx_check_events between NMI-window and interrupt-window exits). IF does
+ * not mask it. It is held by blocking by NMI (from its delivery until the next IRET, 6.7.1) and
+ * for one instruction after MOV SS / POP SS (6.8.3). After STI the SDM lets a processor inhibit
+ * NMIs for that instruction or not (Vol.2 STI: "NMIs ... may be inhibited on the instruction
+ * boundary following an execution of STI that begins with IF = 0"); turtles inhibits them, as
+ * Linux expects and as KVM does for its guests, so both shadows (PEND_INHIBIT) hold an NMI. */
+bool cpu_take_nmi(struct cpu *c)
+{
+    if (!(c->pending & PEND_NMI) || c->nmi_blocked || (c->pending & PEND_INHIBIT)) return false;
+    c->pending &= ~PEND_NMI;
+    c->halted = 0; /* an NMI ends HLT */
+    c->insn_rip = RIP(c);
+    c->cur = NULL;
+    cpu_deliver_event(c, EXC_NMI, EV_NMI, false, 0);
+    /* blocked once the delivery is complete (Vol.3C 27.1: an NMI whose delivery causes a VM exit
+     * leaves NMIs unblocked); an NMI exit blocks them in vmx_deliver_hook */
+    c->nmi_blocked = true;
+    return true;
+}

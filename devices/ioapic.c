@@ -178,3 +178,12 @@ void ioapic_init(struct ioapic *io, uint8_t id, void (*deliver)(void *opaque, co
     io->level = 0;
     ioapic_reset(io);
 }
+
+bool ioapic_routes_nmi(const struct ioapic *io)
+{
+    for (unsigned k = 0; k < IOAPIC_NUM_PINS; k++) {
+        uint64_t e = io->redir[k];
+        if (!(e & RTE_MASK) && ((e >> 8) & 7u) == APIC_DM_NMI) return true;
+    }
+    return false;
+}

@@ -40,6 +40,9 @@ void ioapic_set_irq(void *opaque, int pin, int level);
 /* The local APICs' EOI for a level-triggered vector (also the version-0x20 EOI register): clears
  * Remote IRR of the level entries with that vector and re-delivers still-asserted pins. */
 void ioapic_eoi(struct ioapic *io, uint8_t vector);
+/* Whether some unmasked redirection entry has NMI delivery mode, so that a device interrupt can
+ * raise an NMI (the board asks when the CPU halts with interrupts off). Never fails. */
+bool ioapic_routes_nmi(const struct ioapic *io);
 
 extern const struct mmio_ops ioapic_mmio_ops;
 

@@ -233,6 +233,12 @@ void lapic_lint_set(void *opaque, int n, int level)
     }
 }
 
+bool lapic_lint0_nmi(const struct lapic *l)
+{
+    uint32_t e = l->lvt[LVT_LINT0];
+    return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == APIC_DM_NMI;
+}
+
 void lapic_deliver(struct lapic *l, const struct apic_msg *m)
 {
     if (!lapic_hw_enabled(l)) return;

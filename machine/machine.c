@@ -132,6 +132,21 @@ static void board_set_intr(void *o, bool level)
 /* Interrupt routing (the QEMU pc topology): ISA IRQ n goes to 8259 input n and to IOAPIC pin n
  * (IRQ0 to pin 2, as the MADT's override says); the 8259's output enters the LAPIC's LINT0
  * (ExtINT, virtual-wire mode); the LAPIC drives the CPU's INTR and answers its INTA. */
+/* The local APIC's NMI delivery (ICR IPIs, LVT entries, LINT1 with the APIC disabled) is the
+ * CPU's NMI input. The PC's other NMI source, the chipset's SERR#/IOCHK# NMI into LINT1 (gated
+ * by port 61h bits 2-3 and port 70h bit 7), has nothing to raise it on this board: no parity
+ * errors, no ISA IOCHK# and no PCI SERR#. */
+static void board_nmi(void *o)
+{
+    struct machine *m = o;
+    if (m->cpu) cpu_nmi(m->cpu);
+}
+/* Whether a device interrupt can still become an NMI: an IOAPIC pin or LVT LINT0 (the 8259)
+ * with NMI delivery mode. */
+static bool board_nmi_armed(const struct machine *m)
+{
+    return ioapic_routes_nmi(&m->ioapic) || lapic_lint0_nmi(&m->lapic);
+}
 static int board_irq_ack(void *o)
 {
     struct machine *m = o;
@@ -409,6 +424,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     lapic_init(&m->lapic, &m->clk, 0, true);
     m->lapic.set_intr = board_set_intr;
     m->lapic.extint_ack = board_extint_ack;
+    m->lapic.nmi = board_nmi;
     m->lapic.cpu_opaque = m;
     m->lapic.send_ipi = board_apic_send;
     m->lapic.eoi_broadcast = board_eoi;
@@ -822,6 +838,8 @@ int machine_run(struct machine *m)
              * unable to wake the CPU, nothing can. */
             uint64_t at;
             bool can_wake = cpu_halt_wakeup(c, &at);
+            /* an NMI ends HLT whatever RFLAGS.IF is (SDM Vol.3A 6.7), if one can still come */
+            can_wake = can_wake || (cpu_nmi_wakes_halt(c) && board_nmi_armed(m));
             uint64_t nd = can_wake ? clock_next_deadline(&m->clk) : UINT64_MAX;
             if (at < nd) nd = at;
             /* A front end may hold an idle guest back to the wall clock and deliver input that

@@ -61,6 +61,7 @@ static inline bool rep_yield(const struct cpu *c)
 {
     uint32_t p = c->pending & (PEND_NMI | PEND_STOP | PEND_TIMER | PEND_TF | PEND_INTR);
     if (!(c->rflags & FL_IF)) p &= ~PEND_INTR;
+    if (c->nmi_blocked) p &= ~PEND_NMI; /* likewise an NMI until the next IRET */
     /* VMX: an iteration that wrote the APIC-access page is followed by APIC-write emulation
      * (SDM Vol.3C 29.4.3.2: each iteration is an operation of its own) */
     if ((c->pending & PEND_VMX) && c->vmx->apic_write_pending) return true;

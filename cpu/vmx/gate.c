@@ -596,9 +596,12 @@ static void gate(struct cpu *c, const struct insn *i)
          * virtual-NMI blocking). The blocking it found is kept for an EPT violation or a
          * page-modification log-full exit during it (27.2.1 bit 12, cpu/vmx/ept.c). */
         x->iret_nmi_blocked = (x->pin & PIN_VIRTUAL_NMIS) ? x->vnmi_blocked : c->nmi_blocked;
-        run_plain(c, i);
+        /* ... also when IRET faults (25.3), so before it runs. Blocking by NMI is the IRET
+         * handler's: cleared with "NMI exiting" 0, left alone with 1 (cpu/ops/segops.c). */
         if (x->pin & PIN_VIRTUAL_NMIS) x->vnmi_blocked = false;
-        else c->nmi_blocked = false;
+        x->in_iret = true; /* a fault on it is reported with bit 12 (vmx_deliver_hook) */
+        run_plain(c, i);
+        x->in_iret = false;
         return;
     default: break;
     }
@@ -651,6 +654,14 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
         break;
     }
     uint32_t info = INTR_INFO_VALID | type << 8 | (uint32_t)vec | (has_err ? INTR_INFO_ERR_VALID : 0);
+    /* 27.2.2 bit 12, "NMI unblocking due to IRET": a fault on IRET that found (virtual-)NMI
+     * blocking, which the IRET has already removed (25.3). Left 0 where the SDM leaves it
+     * undefined: NMI exiting without virtual NMIs, a valid IDT-vectoring information, #DF; an
+     * IRET raises no #DB fault of its own (an instruction breakpoint is taken before it). */
+    bool unblock = type == INTR_TYPE_HW_EXC && !injected && !x->deliv_info && vec != EXC_DF &&
+                   vec != EXC_DB && x->in_iret && x->iret_nmi_blocked &&
+                   ((x->pin & PIN_VIRTUAL_NMIS) || !(x->pin & PIN_NMI_EXITING));
+    x->in_iret = false;
     bool ex = false;
     if (type == INTR_TYPE_NMI) ex = (x->pin & PIN_NMI_EXITING) != 0;
     else if (type == INTR_TYPE_HW_EXC || type == INTR_TYPE_SW_EXC || type == INTR_TYPE_PRIV_SW_EXC)
@@ -665,7 +676,7 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
     }
     /* 27.2.2: VM-exit interruption information; 27.2.4: IDT-vectoring information of the event
      * whose delivery caused this one */
-    x->exit_intr_info = info;
+    x->exit_intr_info = info | (unblock ? INTR_INFO_NMI_UNBLOCK : 0);
     x->exit_intr_err = has_err ? err : 0;
     if (x->deliv_info) {
         x->idt_vec_info = x->deliv_info;
@@ -701,6 +712,11 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
         c->cr2 = c->cr2_prev;
     }
     vmx_do_exit(c, EXIT_EXCEPTION_NMI, qual);
+    /* an NMI that causes a VM exit blocks NMIs after it, in VMX root operation, until the host's
+     * next IRET: it is delivered to the host as an exit instead of through the IDT (Vol.3A
+     * 6.7.1; KVM relies on this and runs its NMI handler, whose IRET unblocks them). The guest's
+     * interruptibility state saved by the exit does not have it (25.3: no NMI blocking). */
+    if (type == INTR_TYPE_NMI) c->nmi_blocked = true;
     longjmp(c->jb, 4);
 }
 
@@ -759,8 +775,8 @@ bool vmx_check_events(struct cpu *c)
         vmx_update_pending(c);
         return true;
     }
-    /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting (NMIs: there are no
-     * NMI sources), then interrupt-window exiting, then external interrupts. Each of them ends a
+    /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting, then NMIs, then
+     * interrupt-window exiting, then external interrupts. Each of them ends a
      * guest HLT; the activity state saved is the one before the exit (27.3.4), so c->halted
      * stays set for save_guest and load_host clears it. */
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
@@ -771,6 +787,21 @@ bool vmx_check_events(struct cpu *c)
         !((c->pending & PEND_INHIBIT) && c->inhibit_movss)) {
         /* NMI window: no virtual-NMI blocking and no blocking by MOV SS (25.2) */
         vmx_do_exit(c, EXIT_NMI_WINDOW, 0);
+        return true;
+    }
+    /* an NMI (25.2: below NMI-window exits, above interrupt-window exits), held by blocking by
+     * NMI and the STI/MOV SS shadow as outside VMX (cpu_take_nmi). With "NMI exiting" it is a VM
+     * exit with the NMI's interruption information (27.2.2; "acknowledge interrupt on exit" is
+     * for external interrupts only) that leaves the guest's NMI blocking as it was (25.3), blocks
+     * NMIs in VMX root operation (vmx_deliver_hook explains) and ends a guest HLT, whose activity
+     * state the exit saves; without it, it is delivered through the guest IDT. */
+    if ((c->pending & PEND_NMI) && !c->nmi_blocked && !(c->pending & PEND_INHIBIT)) {
+        if (!(x->pin & PIN_NMI_EXITING)) return cpu_take_nmi(c);
+        c->pending &= ~PEND_NMI;
+        x->exit_intr_info = INTR_INFO_VALID | INTR_TYPE_NMI << 8 | EXC_NMI;
+        x->exit_intr_err = 0;
+        vmx_do_exit(c, EXIT_EXCEPTION_NMI, 0);
+        c->nmi_blocked = true;
         return true;
     }
     if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {

@@ -193,6 +193,7 @@ struct vmx {
     uint32_t inject_err;
     bool vnmi_blocked;  /* virtual-NMI blocking (virtual NMIs, SDM Vol.3C 25.3) */
     bool iret_nmi_blocked; /* (virtual-)NMI blocking when the guest's last IRET started */
+    bool in_iret;          /* the guest's IRET is running: a fault now is a fault on IRET */
     bool mtf_pending;   /* a monitor-trap-flag exit is due at the next boundary (25.5.2) */
     /* debug traps (PDBG_* bits) pending at the next boundary: from the pending-debug-exceptions
      * field at VM entry (26.6.3), or the traps of an instruction held back by a trap-like VM

@@ -474,10 +474,17 @@ static void load_guest(struct cpu *c)
         c->pending |= PEND_INHIBIT;
         c->inhibit_movss = (intr & INTR_BLOCK_MOV_SS) != 0;
     }
-    if (x->pin & PIN_VIRTUAL_NMIS)
+    /* 26.6.1: without virtual NMIs, NMIs are blocked after the entry if and only if bit 3 is
+     * set (until an IRET with "NMI exiting" 0, for as long as the guest runs with 1); with
+     * virtual NMIs the bit is virtual-NMI blocking and NMIs are not blocked in VMX non-root
+     * operation. A VM exit leaves the blocking as it is (an NMI exit sets it, gate.c). */
+    if (x->pin & PIN_VIRTUAL_NMIS) {
         x->vnmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
-    else
+        c->nmi_blocked = false;
+    } else {
         c->nmi_blocked = (intr & INTR_BLOCK_NMI) != 0;
+    }
+    x->in_iret = false;
     x->mtf_pending = false;
     c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
     if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
