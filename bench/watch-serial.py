@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run an emulator whose guest serial port goes to a file and timestamp lines in that file.
 
-Usage: watch-serial.py SERIAL_FILE LOG_PREFIX TIMEOUT MARKER... -- COMMAND...
+Usage: watch-serial.py [--stop] SERIAL_FILE LOG_PREFIX TIMEOUT MARKER... -- COMMAND...
 
 Deletes SERIAL_FILE, starts COMMAND in its own session (stdin /dev/null, stdout and stderr to
 LOG_PREFIX.stderr) and reads SERIAL_FILE every 0.05 s while COMMAND runs. Prints one line:
@@ -10,6 +10,8 @@ appeared in the file ("-" if never), the seconds until COMMAND exited, and its e
 when it ran past TIMEOUT seconds and was killed, with its whole session). Copies the serial output
 to LOG_PREFIX.serial. A marker's time is when the poll saw it, so it is late by at most one poll
 interval plus the emulator's own output buffering (turtles flushes every line; QEMU writes at once).
+With --stop, COMMAND (its whole session) is killed as soon as every marker has appeared, for a
+guest that cannot power off (EXIT is then that moment, and RC 0).
 """
 import os
 import signal
@@ -21,6 +23,9 @@ POLL_S = 0.05
 
 
 def main(argv):
+    stop = bool(argv) and argv[0] == "--stop"
+    if stop:
+        argv = argv[1:]
     if "--" not in argv or argv.index("--") < 4:
         sys.stderr.write(__doc__)
         return 2
@@ -64,6 +69,10 @@ def main(argv):
                 t_exit = time.monotonic() - t0
                 poll_serial(time.monotonic())
                 break
+            if stop and all(f is not None for f in found):
+                t_exit = time.monotonic() - t0
+                rc = 0
+                break
             if time.monotonic() - t0 > timeout:
                 break
             time.sleep(POLL_S)
@@ -86,6 +95,7 @@ def main(argv):
                 os.killpg(proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            proc.wait()
         if serial is not None:
             serial.close()
     with open(log_prefix + ".serial", "wb") as logf:
