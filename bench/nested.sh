@@ -2,7 +2,9 @@
 # Nested boot benchmark: the KVM host guest of images/build-kvm-guest.sh (L1: Debian's kernel,
 # kvm + kvm_intel or kvm_amd with nested=1, Debian's qemu-system-x86_64 -accel kvm) booting the
 # reference guest as L2 (depth 1), or booting the depth-1 image as L2 which boots L3 (depth 2),
-# under turtles (VMX, -cpu corei7) and under QEMU TCG (SVM; QEMU has no VMX), side by side.
+# under turtles (VMX, -cpu corei7), under QEMU TCG (SVM; QEMU has no VMX) and, when asked, under
+# Debian's Bochs (VMX, from a GRUB CD of the same kernel and initramfs: Bochs has no direct
+# kernel boot), side by side.
 # For every run the script timestamps, in the serial output, the line with which L1 starts its
 # guest, the innermost marker TURTLES-GUEST-OK, and the emulator's exit (L1 powers off through
 # ACPI), and prints the medians of RUNS runs and the ratios to turtles. A benchmark, not a test:
@@ -12,10 +14,11 @@
 # Usage: bench/nested.sh [RUNS]          (default 3 runs per configuration)
 # Environment:
 #   NESTED_ONLY="LIST"      configurations to run, space separated, from:
-#                           turtles-l2 qemu-l2 turtles-l3 qemu-l3   (default: turtles-l2 qemu-l2;
-#                           an L3 run takes 2 to 3 minutes on either emulator)
-#   NESTED_TIMEOUT=SECONDS  limit per run (default 900 for L2, 3600 for L3); a run that hits it is
-#                           killed and counts as failed
+#                           turtles-l2 qemu-l2 turtles-l3 qemu-l3 bochs-l2 bochs-l3
+#                           (default: turtles-l2 qemu-l2; an L3 run takes 1 to 3 minutes on
+#                           turtles or QEMU; Bochs takes 10 minutes or more for L2)
+#   NESTED_TIMEOUT=SECONDS  limit per run (default 900 for L2, 3600 for L3, four times that for
+#                           Bochs); a run that hits it is killed and counts as failed
 #   NESTED_QEMU_CPU=MODEL   QEMU's CPU model (default EPYC: SVM with NPT under TCG)
 # Output: the table on stdout and in build/bench/results-nested.txt; every run's serial output
 # and stderr in build/bench/nested-logs/.
@@ -29,7 +32,7 @@ marker=TURTLES-GUEST-OK
 # NESTED_APPEND to measure another, e.g. "console=ttyS0 panic=-1" with the crypto self-tests.
 append=${NESTED_APPEND:-console=ttyS0 panic=-1 cryptomgr.notests}
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
-ALL="turtles-l2 qemu-l2 turtles-l3 qemu-l3"
+ALL="turtles-l2 qemu-l2 bochs-l2 turtles-l3 qemu-l3 bochs-l3"
 for name in $only; do
     grep -qw -- "$name" <<<"$ALL" || { echo "bench: unknown configuration $name (from: $ALL)" >&2; exit 1; }
 done
@@ -50,7 +53,7 @@ trap 'rm -rf "$tmp"' EXIT
 
 # The image of each depth that is asked for: KERNEL, INITRD and the memory as tests/boot/kvm-l2.sh
 # gives it (L1 holds its compressed and unpacked initramfs plus the inner guest's RAM).
-declare -A KERNEL INITRD MEM
+declare -A KERNEL INITRD MEM ISO
 for d in 1 2; do
     grep -qw "l$((d + 1))" <<<"${only//-/ }" || continue
     vars=$(images/build-kvm-guest.sh --depth "$d" 2>"$logs/image-d$d.log") \
@@ -58,7 +61,41 @@ for d in 1 2; do
     KERNEL[$d]=$(sed -n 's/^VMLINUX=//p' <<<"$vars")  # PVH entry: no xz decompressor
     INITRD[$d]=$(sed -n 's/^INITRD=//p' <<<"$vars")
     MEM[$d]=$(( 512 + $(sed -n 's/^GUEST_MEM=//p' <<<"$vars") * 2 ))
+    if grep -qw "bochs-l$((d + 1))" <<<"$only"; then
+        ISO[$d]=$(images/build-cd.sh --kvm-guest "$d" --append "$append" 2>"$logs/cd-d$d.log" \
+            | sed -n 's/^ISO=//p') \
+            || { echo "bench: images/build-cd.sh --kvm-guest $d failed (see $logs/cd-d$d.log)" >&2; exit 1; }
+    fi
 done
+if grep -qw "bochs-l[23]" <<<"$only" && { ! command -v bochs >/dev/null \
+        || [ ! -f /usr/share/bochs/BIOS-bochs-latest ] || [ ! -f /usr/share/vgabios/vgabios.bin ]; }; then
+    echo "bench: installing bochs bochsbios vgabios" >&2
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+    $SUDO apt-get install -y -qq --no-install-recommends bochs bochsbios vgabios >/dev/null
+fi
+
+# Bochs' configuration for a depth-d CD, as bench/boot.sh's (see there for ips and the display)
+# with a CPU model that has VMX with EPT, VPID and unrestricted guest.
+bochsrc() { # depth file
+    cat >"$2" <<EOF
+# written by bench/nested.sh
+megs: ${MEM[$1]}
+cpu: model=corei7_sandy_bridge_2600k, ips=50000000
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+display_library: rfb, options="timeout=0"
+ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
+ata0-master: type=cdrom, path="${ISO[$1]}", status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$tmp/serial.txt
+speaker: enabled=0
+sound: driver=dummy
+log: $tmp/bochs.log
+panic: action=fatal
+error: action=ignore
+info: action=ignore
+EOF
+}
 
 # run_config NAME RUN -> "L1START L2START MARKER EXIT RC INSNS MIPS" (times in seconds from the
 # start, "-" for what did not happen; L2START only at depth 2; INSNS and MIPS only for turtles)
@@ -67,6 +104,7 @@ run_config() {
     d=$(( ${name##*-l} - 1 ))
     serial=$tmp/serial.txt
     limit=${NESTED_TIMEOUT:-$((d == 1 ? 900 : 3600))}
+    case $name in bochs-*) limit=${NESTED_TIMEOUT:-$((d == 1 ? 3600 : 14400))} ;; esac
     local watch=("$PY" bench/watch-serial.py "$serial" "$log" "$limit"
         "TURTLES-L1: /dev/kvm present; starting the L2 guest"
         "TURTLES-L2: /dev/kvm present; starting the L3 guest" "$marker" --)
@@ -83,6 +121,16 @@ run_config() {
             -kernel "${KERNEL[$d]}" -initrd "${INITRD[$d]}" -append "$append" -nographic \
             -no-reboot -serial "file:$serial" -monitor none)
         ;;
+    bochs-*)
+        # Debian builds the debugger in: Bochs waits at its prompt until 'c' (here from -rc)
+        bochsrc "$d" "$tmp/bochsrc"
+        echo c >"$tmp/bochs-cmds"
+        res=$("${watch[@]}" bochs -q -f "$tmp/bochsrc" -rc "$tmp/bochs-cmds")
+        # Bochs exits with status 1 on every exit, the guest's ACPI power-off included
+        if [ "${res##* }" = 1 ] && grep -q "ACPI control: soft power off" "$log.stderr"; then
+            res="${res% *} 0"
+        fi
+        ;;
     esac
     echo "$res ${insns:--} ${mips:--}"
 }
@@ -98,8 +146,10 @@ label() {
     case $1 in
     turtles-l2) echo "turtles (VMX), L2" ;;
     qemu-l2)    echo "QEMU TCG (SVM), L2" ;;
+    bochs-l2)   echo "Bochs (VMX, CD), L2" ;;
     turtles-l3) echo "turtles (VMX), L3" ;;
     qemu-l3)    echo "QEMU TCG (SVM), L3" ;;
+    bochs-l3)   echo "Bochs (VMX, CD), L3" ;;
     esac
 }
 
@@ -134,7 +184,7 @@ ref() { echo "turtles-${1##*-}"; }
     echo "$marker; medians of $runs runs"
     echo
     printf "%-22s %10s %11s %10s %10s %6s %11s %11s\n" "configuration" "to marker" "inner boot" \
-        "innermost" "to exit" "MIPS" "marker t/q" "inner t/q"
+        "innermost" "to exit" "MIPS" "marker t/x" "inner t/x"
     for name in $ALL; do
         mips=${MIPS[$name]}; if [ "$mips" = - ]; then mips=""; fi
         case $name in
@@ -154,12 +204,18 @@ ref() { echo "turtles-${1##*-}"; }
     echo "KVM and QEMU run). innermost: from the line with which the innermost guest's host starts"
     echo "it to the marker (at L2 the same as inner boot). to exit: the emulator's exit after L1's"
     echo "ACPI power-off. MIPS: turtles' -d stats (instructions / its run time)."
-    echo "marker t/q, inner t/q: turtles' time divided by QEMU's (how many times faster QEMU is)."
+    echo "marker t/x, inner t/x: turtles' time divided by the row's emulator's (below 1: turtles is"
+    echo "faster). Bochs boots a GRUB CD of the same kernel, initramfs and command line, so its"
+    echo "'to marker' includes its BIOS and GRUB reading the initramfs; compare 'inner boot'."
     for name in turtles-l2 turtles-l3; do
         [ "${INSNS[$name]}" = - ] || echo "$(label "$name"): ${INSNS[$name]} instructions (median)."
     done
     echo "Kernel command line (L1's; every inner level inherits it): $append"
     echo "turtles: -cpu corei7 (default, VMX), kvm_intel nested=1."
     echo "QEMU: $(qemu-system-x86_64 --version | head -1 | sed 's/QEMU emulator version //'), -accel tcg -cpu $qemu_cpu, kvm_amd nested=1."
+    if grep -qw "bochs-l[23]" <<<"$only"; then
+        echo "Bochs: Debian's $(dpkg-query -W -f '${Version}' bochs 2>/dev/null) (bochs-bin, debugger built in), cpu"
+        echo "corei7_sandy_bridge_2600k (VMX), ips=5e7, kvm_intel nested=1."
+    fi
     echo "Load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$out/results-nested.txt"
