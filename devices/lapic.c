@@ -233,11 +233,13 @@ void lapic_lint_set(void *opaque, int n, int level)
     }
 }
 
-bool lapic_lint0_nmi(const struct lapic *l)
+bool lapic_lint0_mode(const struct lapic *l, unsigned dm)
 {
     uint32_t e = l->lvt[LVT_LINT0];
-    return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == APIC_DM_NMI;
+    return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == dm;
 }
+
+bool lapic_lint0_nmi(const struct lapic *l) { return lapic_lint0_mode(l, APIC_DM_NMI); }
 
 void lapic_deliver(struct lapic *l, const struct apic_msg *m)
 {

@@ -147,6 +147,8 @@ void lapic_lint_set(void *opaque, int n, int level);
 /* Whether an edge on LINT0 (the 8259's output on the PC) would be delivered as an NMI: the APIC
  * enabled and LVT LINT0 unmasked with NMI delivery mode (SDM 11.5.1). Never fails. */
 bool lapic_lint0_nmi(const struct lapic *l);
+/* The same for any delivery mode dm (APIC_DM_*), e.g. INIT. Never fails. */
+bool lapic_lint0_mode(const struct lapic *l, unsigned dm);
 
 /* Accepts a bus message already addressed to this LAPIC (SDM 11.6.3, 11.8.4). Never raises. */
 void lapic_deliver(struct lapic *l, const struct apic_msg *m);
