@@ -773,10 +773,11 @@ bool lapic_set_base(struct lapic *l, uint64_t val)
 
 /* ---- reset ---- */
 
-void lapic_init_reset(struct lapic *l)
+/* SDM 11.4.7.1 / 11.12.5.1: IRR, ISR, TMR, ICR, LDR, TPR, timer registers and DCR cleared;
+ * DFR all ones; SVR 0xFF; LVT entries masked; the APIC ID is kept (INIT, 11.4.7.3). With
+ * extint, LVT LINT0 is then ExtINT instead (the board's power-up virtual wire). */
+static void init_state(struct lapic *l, bool extint)
 {
-    /* SDM 11.4.7.1 / 11.12.5.1: IRR, ISR, TMR, ICR, LDR, TPR, timer registers and DCR cleared;
-     * DFR all ones; SVR 0xFF; LVT entries masked; the APIC ID is kept (INIT, 11.4.7.3). */
     l->tpr = 0;
     l->ldr = 0;
     l->dfr = 0xf0000000u;
@@ -787,7 +788,7 @@ void lapic_init_reset(struct lapic *l)
     l->esr = l->esr_pending = 0;
     l->icr_lo = l->icr_hi = 0;
     for (unsigned k = 0; k < LVT_COUNT; k++) l->lvt[k] = LVT_MASKED;
-    if (l->bsp && l->reset_lint0_extint) l->lvt[LVT_LINT0] = APIC_DM_EXTINT << 8;
+    if (extint) l->lvt[LVT_LINT0] = APIC_DM_EXTINT << 8;
     l->extint_pending = false;
     l->timer_initial = 0;
     l->timer_dcr = 0;
@@ -798,6 +799,10 @@ void lapic_init_reset(struct lapic *l)
     timer_del(&l->timer);
     update_intr(l);
 }
+
+void lapic_init_reset(struct lapic *l) { init_state(l, l->bsp && l->reset_lint0_extint); }
+
+void lapic_init_signal(struct lapic *l) { init_state(l, false); }
 
 void lapic_reset(struct lapic *l)
 {

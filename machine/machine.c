@@ -163,7 +163,7 @@ static void board_sipi(void *o, uint8_t vector)
 static void board_apic_init(void *o)
 {
     struct machine *m = o;
-    lapic_init_reset(&m->lapic);
+    lapic_init_signal(&m->lapic);
 }
 /* Whether a device interrupt can still become an INIT (an IOAPIC pin or LVT LINT0 with INIT
  * delivery mode): what can end wait-for-SIPI on a single CPU. */
