@@ -1,0 +1,205 @@
+; vmxsipi -- INIT, SIPI and the wait-for-SIPI activity state under VMX (Intel SDM Vol.3C 23.8,
+; 24.4.2, 25.2, 26.3.1.5, 26.6.2, 27.3.4, A.6; Vol.3A 11.6.1).
+; INITs are self-INITs through the xAPIC ICR (no shorthand, physical destination = own APIC ID
+; 0, delivery mode INIT, level assert), or an IOAPIC entry with INIT delivery mode fed by the
+; PIT, which is the one way to reach a CPU that executes nothing (wait-for-SIPI).
+;  - IA32_VMX_MISC: activity states HLT (6) and wait-for-SIPI (8) offered.
+;  - the guest's self-INIT: an INIT exit (reason 3, qualification 0, no interruption
+;    information) after the ICR write, with nothing else of an INIT done (the local APIC and
+;    the guest's registers untouched).
+;  - an INIT from VMX root is held (the host goes on) and becomes an INIT exit right after the
+;    next VM entry, before the first guest instruction; from the HLT and wait-for-SIPI activity
+;    states too, which the exit saves.
+;  - wait-for-SIPI: an entry that injects an event fails (exit 33 | entry failure); in it the
+;    VMX-preemption timer (value 0) and a pending external interrupt with external-interrupt
+;    exiting cause no exit (25.2); the PIT's INIT ends it with an INIT exit, state 3 saved.
+;  - a SIPI outside wait-for-SIPI is discarded (25.2), in root and in the guest: it is not
+;    latched for a later wait-for-SIPI. A SIPI exit (reason 4) needs a SIPI from another
+;    processor while this one waits; turtles has one CPU, so that is unit-tested only.
+;  - last: an INIT held in root acts after VMXOFF, and the processor restarts at the reset
+;    vector (boot.inc BOOT_REENTRY) with CR4 = 0.
+%define TESTNAME "vmxsipi"
+%define BOOT_REENTRY after_init
+%include "boot.inc"
+%include "report.inc"
+%include "pm.inc"
+%include "lm.inc"
+%include "idt.inc"
+%include "vmx.inc"
+
+APIC            equ 0xfee00000
+IOAPIC          equ 0xfec00000
+REACHED         equ DATA_AREA + 0x100       ; dword: the instruction after VMXOFF ran
+PIN_EXT_INTR    equ 1 << 0
+
+%macro SELF_INIT 0
+    mov esi, APIC
+    mov dword [rsi + 0x310], 0              ; ICR high: destination APIC ID 0
+    mov dword [rsi + 0x300], 0x4500         ; ICR low: INIT, level assert, edge, physical
+%endmacro
+%macro SELF_SIPI 1
+    mov esi, APIC
+    mov dword [rsi + 0x310], 0
+    mov dword [rsi + 0x300], 0x4600 | %1    ; Start-Up, vector %1
+%endmacro
+; PIT_INIT count: IOAPIC pin 2 (the PIT) delivers INIT to APIC ID 0, edge; the PIT's channel 0
+; in mode 0 raises its output once after count ticks
+%macro PIT_INIT 1
+    mov esi, IOAPIC
+    mov dword [rsi], 0x15
+    mov dword [rsi + 0x10], 0               ; destination APIC ID 0
+    mov dword [rsi], 0x14
+    mov dword [rsi + 0x10], 0x500           ; INIT, physical, edge, unmasked
+    mov al, 0x30                            ; channel 0, lobyte/hibyte, mode 0
+    out 0x43, al
+    mov al, %1 & 0xff
+    out 0x40, al
+    mov al, %1 >> 8
+    out 0x40, al
+%endmacro
+%macro PIT_OFF 0
+    mov esi, IOAPIC
+    mov dword [rsi], 0x14
+    mov dword [rsi + 0x10], 0x10000         ; masked
+%endmacro
+
+bits 16
+main:
+    ENTER_PM32
+    ENTER_LM
+bits 64
+    call idt64_init
+    call tss64_setup
+    MASK_PIC
+    mov esi, APIC
+    mov dword [rsi + 0xf0], 0x1ff           ; software-enable the APIC
+    cli
+    call vmx_on
+    mov ecx, MSR_VMX_MISC
+    rdmsr
+    mov ebx, eax
+    and ebx, 1 << 8
+    CHECK32 ebx, 1 << 8, "IA32_VMX_MISC[8]: wait-for-SIPI offered"
+    mov ebx, eax
+    and ebx, 1 << 6
+    CHECK32 ebx, 1 << 6, "IA32_VMX_MISC[6]: HLT offered"
+
+    ; ---- the guest's self-INIT: an INIT exit after the ICR write ----
+    xor edi, edi
+    call vmx_fresh_vmcs
+    mov ebx, 0x5a5a
+    RUN g_init
+    VCHECK32 EXIT_REASON, 3, "the guest's self-INIT: INIT exit (reason 3)"
+    VCHECK EXIT_QUAL, 0, "... qualification 0"
+    VCHECK32 EXIT_INTR_INFO, 0, "... no interruption information"
+    VCHECK GUEST_RIP, g_init.1, "... after the ICR write (not instruction-caused)"
+    VCHECK32 GUEST_ACTIVITY, 0, "... activity state active saved"
+    VCHECK32 GUEST_CS_SEL, SEL_CODE64, "... the guest's registers untouched (CS)"
+    CHECK32 ebx, 0x5a5a, "... and its RBX (the host sees it after the exit)"
+    mov esi, APIC
+    mov eax, [rsi + 0xf0]
+    CHECK32 eax, 0x1ff, "... the local APIC not reset (SVR kept)"
+
+    ; ---- an INIT from root is held, then exits right after the next VM entry ----
+    SELF_INIT
+    OK "root: the INIT is held (the host runs on)"
+    mov esi, APIC
+    mov eax, [rsi + 0xf0]
+    CHECK32 eax, 0x1ff, "... and nothing of it done (SVR kept)"
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 3, "held INIT: INIT exit at the next VM entry"
+    VCHECK GUEST_RIP, g_nops, "... before the first guest instruction"
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 18, "... consumed by that exit: the next entry runs to VMCALL"
+
+    ; ---- ... from the HLT activity state ----
+    VMW GUEST_ACTIVITY, 1
+    SELF_INIT
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 3, "held INIT, entry in HLT: INIT exit"
+    VCHECK32 GUEST_ACTIVITY, 1, "... HLT saved"
+    VMW GUEST_ACTIVITY, 0
+
+    ; ---- wait-for-SIPI ----
+    VMW ENTRY_INTR_INFO, 0x80000202         ; an NMI
+    VMW GUEST_ACTIVITY, 3
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 0x80000021, "wait-for-SIPI with an event injected: entry fails (33)"
+    VMW ENTRY_INTR_INFO, 0
+    xor edi, edi
+    call vmx_fresh_vmcs
+    VMW GUEST_ACTIVITY, 3
+    SELF_INIT
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 3, "held INIT, entry in wait-for-SIPI: INIT exit"
+    VCHECK32 GUEST_ACTIVITY, 3, "... wait-for-SIPI saved"
+    VCHECK GUEST_RIP, g_nops, "... the guest has not run"
+
+    ; a SIPI outside wait-for-SIPI is discarded (here in root) ...
+    SELF_SIPI 0x12
+    ; ... and blocked events: the preemption timer at 0 and a pending external interrupt with
+    ; external-interrupt exiting; the PIT's INIT ends the wait
+    mov esi, APIC
+    mov dword [rsi + 0x300], 0x40040        ; self IPI, fixed, vector 0x40: pending (IF = 0)
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, PIN_PREEMPT | PIN_EXT_INTR
+    vmx_set_ctl EXIT_CTLS, MSR_VMX_TRUE_EXIT, EXIT_HOST64 | EXIT_SAVE_PREEMPT
+    VMW PREEMPT_TIMER, 0
+    VMW GUEST_ACTIVITY, 3
+    PIT_INIT 200
+    RUN g_nops
+    mov ebx, 0
+    VMR rbx, EXIT_REASON
+    PIT_OFF
+    CHECK32 ebx, 3, "wait-for-SIPI, timer 0, an interrupt pending: only the PIT's INIT exits"
+    VCHECK32 GUEST_ACTIVITY, 3, "... wait-for-SIPI saved"
+    VCHECK GUEST_RIP, g_nops, "... the guest has not run"
+    VCHECK32 PREEMPT_TIMER, 0, "... timer value saved 0"
+    VMW GUEST_ACTIVITY, 0
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 52, "active again: the timer (0) exits at once (it was blocked, not off)"
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, PIN_EXT_INTR
+    vmx_set_ctl EXIT_CTLS, MSR_VMX_TRUE_EXIT, EXIT_HOST64
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 1, "... and the pending interrupt exits (reason 1)"
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, 0
+
+    ; ---- a SIPI in an active guest is discarded ----
+    RUN g_sipi
+    VCHECK32 EXIT_REASON, 18, "the guest's self-SIPI (active): discarded, VMCALL exits"
+
+    ; ---- an INIT held in root acts after VMXOFF: restart at the reset vector ----
+    mov dword [REACHED], 0
+    mov dword [RAM_REENTRY], REENTRY_MAGIC
+    SELF_INIT
+    OK "root: INIT held again"
+    vmxoff
+    mov dword [REACHED], 1                  ; must not run
+    mov dword [RAM_REENTRY], 0
+    NOTOK "VMXOFF did not let the held INIT act"
+    FINISH
+
+bits 16
+after_init:
+    mov dword [RAM_REENTRY], 0
+    CHECK32 dword [REACHED], 0, "after VMXOFF the held INIT acts at once: the next instruction did not run"
+    mov ax, cs
+    CHECK32 eax, 0xf000, "... restart at the reset vector (CS = F000)"
+    mov eax, cr4
+    CHECK32 eax, 0, "... CR4 = 0 (VMXE clear)"
+    FINISH
+
+; ---- guests ----
+bits 64
+g_init:
+    SELF_INIT
+.1:
+    vmcall
+g_sipi:
+    SELF_SIPI 0x34
+    vmcall
+g_nops:
+    nop
+    nop
+    vmcall
+
+    END_IMAGE
