@@ -316,7 +316,7 @@ void cpu_nmi(struct cpu *c);
 /* The INIT signal (the local APIC's INIT delivery, SDM Vol.3A 11.6.1): latched, and acted on at
  * an instruction boundary: outside VMX operation the processor INIT (cpu/init.c), in VMX
  * non-root operation a VM exit; held while in VMX root operation (Vol.3C 23.8) until VMXOFF or
- * a VM entry. Never raises. */
+ * a VM entry, and while a guest is in wait-for-SIPI (26.6.2). Never raises. */
 void cpu_init_signal(struct cpu *c);
 /* A start-up IPI with vector (SDM Vol.3A 10.4.4): recognised only in the wait-for-SIPI state
  * (then the processor starts in real mode at vector:0000, or in VMX non-root operation a VM

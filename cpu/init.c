@@ -4,8 +4,9 @@
  *
  * An INIT is latched (init_pending) when the local APIC delivers it and acted on at the next
  * instruction boundary. Outside VMX operation that is the processor INIT below; in VMX non-root
- * operation a VM exit (cpu/vmx/gate.c vmx_check_events); in VMX root operation it is blocked and
- * stays latched until VMXOFF or a VM entry makes it visible (cpu_update_init). A SIPI is
+ * operation a VM exit (cpu/vmx/gate.c vmx_check_events); in VMX root operation and in a guest's
+ * wait-for-SIPI state it is blocked and stays latched until VMXOFF or a VM entry (into another
+ * activity state) makes it visible (cpu_update_init). A SIPI is
  * recognised only in the wait-for-SIPI state and discarded otherwise (9.4.2, Vol.3C 25.2).
  *
  * turtles' one CPU is the bootstrap processor: IA32_APIC_BASE.BSP (bit 8) is set at RESET and
@@ -16,10 +17,13 @@
 #include "cpu/cpu_priv.h"
 #include "cpu/vmx/vmx.h"
 
-/* Vol.3C 23.8: INIT is blocked in VMX root operation (VMXON executed, not in a guest) */
+/* INIT is blocked in VMX root operation (VMXON executed, not in a guest; Vol.3C 23.8), and in
+ * VMX non-root operation by the wait-for-SIPI activity state (26.6.2: it blocks external
+ * interrupts, NMIs, INIT and SMIs). Outside VMX, an application processor in wait-for-SIPI
+ * takes an INIT (and waits again). */
 static bool init_blocked(const struct cpu *c)
 {
-    return c->vmx && c->vmx->root && !c->vmx->guest;
+    return c->vmx && c->vmx->root && (!c->vmx->guest || c->wait_sipi);
 }
 
 void cpu_update_init(struct cpu *c)

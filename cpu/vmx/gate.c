@@ -753,13 +753,13 @@ bool vmx_check_events(struct cpu *c)
     /* INIT and SIPI (25.2): INIT has the priority of external hardware interventions, below
      * the TPR-threshold and APIC-write traps above (26.7.7) and above pending MTF exits and
      * everything after them (25.5.2). An INIT exit does nothing else: no register, memory or
-     * local APIC state changes, and the activity state is saved as it was (27.3.4), HLT and
-     * wait-for-SIPI included (the SDM lists no activity state that blocks INIT in non-root
-     * operation; KVM drops an INIT in wait-for-SIPI instead). A SIPI exits only from
-     * wait-for-SIPI (cpu_sipi discards it otherwise), with its vector as the qualification
-     * (27.2.1), and leaves the activity state alone. */
+     * local APIC state changes, and the activity state is saved as it was (27.3.4). In
+     * wait-for-SIPI INIT is blocked (26.6.2) and stays latched (cpu/init.c init_blocked; KVM
+     * drops it instead). A SIPI exits only from wait-for-SIPI (cpu_sipi discards it
+     * otherwise: 26.6.2, the active, HLT and shutdown states block SIPIs), with its vector as
+     * the qualification (27.2.1), and leaves the activity state alone. */
     if (c->pending & PEND_INIT) {
-        if (c->init_pending) {
+        if (c->init_pending && !c->wait_sipi) {
             c->init_pending = false;
             cpu_update_init(c);
             vmx_do_exit(c, EXIT_INIT, 0);
@@ -772,9 +772,9 @@ bool vmx_check_events(struct cpu *c)
             return true;
         }
     }
-    /* wait-for-SIPI blocks every other event: external interrupts and NMIs (and with them their
-     * exits), and the VMX-preemption timer, NMI-window and interrupt-window exits do not occur
-     * in it (25.2, 26.6.5, 26.6.6); the MTF and pending debug exceptions stay pending */
+    /* wait-for-SIPI blocks every other event: external interrupts, NMIs, INIT and SMIs
+     * (26.6.2), and the VMX-preemption timer, NMI-window and interrupt-window exits do not
+     * occur in it (25.2, 26.6.5, 26.6.6); the MTF and pending debug exceptions stay pending */
     if (c->wait_sipi) return false;
     if (x->mtf_pending) {
         /* a pending MTF exit comes before debug traps, NMIs and interrupts (SDM Vol.3C 25.5.2,

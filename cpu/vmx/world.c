@@ -496,8 +496,8 @@ static void load_guest(struct cpu *c)
     c->wait_sipi = act == ACTIVITY_WAIT_SIPI;
     c->halted = act == ACTIVITY_HLT || act == ACTIVITY_WAIT_SIPI;
     if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
-    /* in VMX non-root operation INIT is not blocked: one held in root is now an INIT exit
-     * right after the entry (23.8, 25.2) */
+    /* in VMX non-root operation INIT is not blocked (but for wait-for-SIPI): one held in root
+     * is now an INIT exit right after the entry (23.8, 25.2, 26.6.2) */
     cpu_update_init(c);
 }
 

@@ -9,8 +9,8 @@
  *  - INIT blocked in VMX root operation, acting once the blocking ends;
  *  - VMX: a guest entered in wait-for-SIPI exits on a SIPI with reason 4 and the vector as the
  *    qualification (the only test of the SIPI exit: one CPU cannot send itself a SIPI while it
- *    waits), and on an INIT with reason 3; NMIs, interrupts and the preemption timer do not
- *    end the wait. */
+ *    waits); NMIs, interrupts, INIT and the preemption timer do not end the wait, and the INIT
+ *    stays latched until an entry into another activity state, then exits with reason 3. */
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "cpu/icache.h"
@@ -324,7 +324,7 @@ START_TEST(vmx_sipi_exit_from_wait_for_sipi)
     ck_assert(!cpu_halt_wakeup(c, &at));
     ck_assert_uint_eq(at, UINT64_MAX);
     ck_assert(!cpu_nmi_wakes_halt(c));
-    ck_assert(cpu_init_wakes_halt(c));
+    ck_assert(!cpu_init_wakes_halt(c)); /* wait-for-SIPI blocks INIT too (26.6.2) */
     ck_assert(c->pending & PEND_NMI); /* still pending, not taken */
     /* withdrawn, or the host would take it through its (empty) IDT right after the exit */
     c->pending &= ~PEND_NMI;
@@ -344,19 +344,33 @@ START_TEST(vmx_sipi_exit_from_wait_for_sipi)
 }
 END_TEST
 
-START_TEST(vmx_init_exit_from_wait_for_sipi)
+/* Wait-for-SIPI blocks INIT (26.6.2): it stays latched through the SIPI exit (VMX root blocks
+ * it too) and becomes an INIT exit right after the next entry into another activity state. */
+START_TEST(vmx_init_blocked_in_wait_for_sipi)
 {
     ck_assert_int_eq(enter_guest(ACTIVITY_WAIT_SIPI, 0), 0);
     cpu_init_signal(c);
+    ck_assert(c->init_pending);
+    ck_assert(!(c->pending & PEND_INIT));
+    ck_assert_int_eq(cpu_run(c, 100), CPU_STOP_HALT);
+    ck_assert(c->vmx->guest && c->wait_sipi);
+    cpu_sipi(c, 0x12);
     ck_assert_int_eq(cpu_run(c, 0), CPU_STOP_BUDGET);
     const uint64_t *f = c->vmx->f;
+    ck_assert_uint_eq(f[VF_VM_EXIT_REASON], EXIT_SIPI);
+    ck_assert_uint_eq(f[VF_EXIT_QUALIFICATION], 0x12);
+    ck_assert(c->init_pending);
+    ck_assert(!(c->pending & PEND_INIT)); /* root */
+    /* a SIPI in VMX root operation: discarded (not waiting) */
+    cpu_sipi(c, 0x34);
+    ck_assert(!c->sipi_pending);
+    ck_assert_int_eq(enter_guest(ACTIVITY_HLT, 0), 0);
+    ck_assert(c->pending & PEND_INIT);
+    ck_assert_int_eq(cpu_run(c, 0), CPU_STOP_BUDGET);
     ck_assert_uint_eq(f[VF_VM_EXIT_REASON], EXIT_INIT);
     ck_assert_uint_eq(f[VF_EXIT_QUALIFICATION], 0);
-    ck_assert_uint_eq(f[VF_GUEST_ACTIVITY_STATE], ACTIVITY_WAIT_SIPI);
+    ck_assert_uint_eq(f[VF_GUEST_ACTIVITY_STATE], ACTIVITY_HLT);
     ck_assert(!c->init_pending);
-    /* a SIPI in VMX root operation: discarded (not waiting) */
-    cpu_sipi(c, 0x12);
-    ck_assert(!c->sipi_pending);
 }
 END_TEST
 
@@ -385,7 +399,7 @@ static Suite *init_suite(void)
     tcase_add_test(tc, sipi_discarded_when_running);
     tcase_add_test(tc, init_blocked_in_vmx_root);
     tcase_add_test(tc, vmx_sipi_exit_from_wait_for_sipi);
-    tcase_add_test(tc, vmx_init_exit_from_wait_for_sipi);
+    tcase_add_test(tc, vmx_init_blocked_in_wait_for_sipi);
     tcase_add_test(tc, vmx_sipi_discarded_when_active);
     suite_add_tcase(s, tc);
     return s;
