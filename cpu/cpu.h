@@ -266,6 +266,9 @@ struct cpu {
      * (halted is set with it, so the run loop and the board treat it as a halt) */
     bool init_pending, sipi_pending, wait_sipi;
     uint8_t sipi_vector;
+    /* a VMX guest entered in the shutdown activity state (SDM Vol.3C 24.4.2, 26.6.2), with
+     * halted set: NMIs, INIT and the preemption-timer and NMI-window exits end it */
+    bool vmx_shutdown;
     /* INIT's effect on the local APIC (lapic_init_reset, SDM Vol.3A 11.4.7.3); NULL: none */
     void (*apic_init)(void *apic);
     uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */

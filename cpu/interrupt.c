@@ -299,7 +299,8 @@ bool cpu_take_nmi(struct cpu *c)
 {
     if (!(c->pending & PEND_NMI) || c->nmi_blocked || (c->pending & PEND_INHIBIT)) return false;
     c->pending &= ~PEND_NMI;
-    c->halted = 0; /* an NMI ends HLT */
+    c->halted = 0; /* an NMI ends HLT, and a VMX guest's shutdown state */
+    c->vmx_shutdown = false;
     c->insn_rip = RIP(c);
     c->cur = NULL;
     cpu_deliver_event(c, EXC_NMI, EV_NMI, false, 0);

@@ -58,7 +58,7 @@ void cpu_reset_regs(struct cpu *c, uint64_t cr0)
     set_arith_flags(c, 0);
     c->halted = 0;
     c->shutdown = false;
-    c->wait_sipi = false;
+    c->wait_sipi = c->vmx_shutdown = false;
     c->cpl = 0;
     c->cr0 = cr0;
     c->cr2 = c->cr3 = c->cr4 = c->cr8 = 0;

@@ -783,7 +783,7 @@ bool vmx_check_events(struct cpu *c)
         vmx_do_exit(c, EXIT_MONITOR_TRAP_FLAG, 0);
         return true;
     }
-    if (x->dbg_trap) {
+    if (x->dbg_trap && !c->vmx_shutdown) {
         /* pending debug exceptions: a #DB trap with the priority of "traps on the previous
          * instruction", above the preemption timer, NMIs, the NMI and interrupt windows and
          * external interrupts; it updates DR6 unless the exception bitmap makes it exit
@@ -804,7 +804,10 @@ bool vmx_check_events(struct cpu *c)
     /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting, then NMIs, then
      * interrupt-window exiting, then external interrupts. Each of them ends a
      * guest HLT; the activity state saved is the one before the exit (27.3.4), so c->halted
-     * stays set for save_guest and load_host clears it. */
+     * stays set for save_guest and load_host clears it. The first three also end the shutdown
+     * state (25.2: they wake the processor from the states an NMI wakes it from; an NMI
+     * delivered through the guest IDT resumes it, cpu_take_nmi); the pending debug exceptions
+     * above wait in it. */
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
         vmx_do_exit(c, EXIT_PREEMPTION_TIMER, 0);
         return true;
@@ -830,6 +833,9 @@ bool vmx_check_events(struct cpu *c)
         c->nmi_blocked = true;
         return true;
     }
+    /* the shutdown state blocks external interrupts (26.6.2), and so their exits and
+     * interrupt-window exits (25.2 lists only HLT and MWAIT as states those wake) */
+    if (c->vmx_shutdown) return false;
     if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
         vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;

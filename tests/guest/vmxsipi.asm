@@ -17,6 +17,9 @@
 ;    (26.6.2) and the preemption timer (25.2), so only a SIPI ends it, and one CPU cannot send
 ;    a SIPI while it waits. tests/unit/test_init.c covers it (SIPI exit, reason 4).
 ;  - a SIPI outside wait-for-SIPI is discarded (25.2, 26.6.2), in root and in the guest.
+;  - shutdown (2): only an NMI or #MC may be injected (26.3.1.5); the preemption timer, an NMI
+;    (NMI exiting) and INIT end it with their exits, shutdown saved (25.2); it blocks external
+;    interrupts (26.6.2), which stay pending for later.
 ;  - last: an INIT held in root acts after VMXOFF, and the processor restarts at the reset
 ;    vector (boot.inc BOOT_REENTRY) with CR4 = 0.
 %define TESTNAME "vmxsipi"
@@ -27,8 +30,11 @@
 %include "lm.inc"
 %include "idt.inc"
 %include "vmx.inc"
+%include "nmi.inc"
 
 APIC            equ 0xfee00000
+PIN_NMI_EXIT    equ 1 << 3
+PIN_VNMI        equ 1 << 5
 IOAPIC          equ 0xfec00000
 REACHED         equ DATA_AREA + 0x100       ; dword: the instruction after VMXOFF ran
 
@@ -71,6 +77,7 @@ bits 64
     call idt64_init
     call tss64_setup
     MASK_PIC
+    call nmi_init
     mov esi, APIC
     mov dword [rsi + 0xf0], 0x1ff           ; software-enable the APIC
     cli
@@ -83,6 +90,9 @@ bits 64
     mov ebx, eax
     and ebx, 1 << 6
     CHECK32 ebx, 1 << 6, "IA32_VMX_MISC[6]: HLT offered"
+    mov ebx, eax
+    and ebx, 1 << 7
+    CHECK32 ebx, 1 << 7, "IA32_VMX_MISC[7]: shutdown offered"
 
     ; ---- the guest's self-INIT: an INIT exit after the ICR write ----
     xor edi, edi
@@ -141,6 +151,59 @@ bits 64
     CHECK32 ebx, 3, "guest HLT, IF = 0: the PIT's INIT (IOAPIC) exits (3), the earlier SIPI was discarded"
     VCHECK32 GUEST_ACTIVITY, 1, "... HLT saved"
     VCHECK GUEST_RIP, g_nops, "... the guest has not run"
+    VMW GUEST_ACTIVITY, 0
+
+    ; ---- the shutdown activity state ----
+    VMW ENTRY_INTR_INFO, 0x80000b0d         ; #GP with an error code
+    VMW GUEST_ACTIVITY, 2
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 0x80000021, "shutdown with #GP injected: entry fails (33)"
+    VMW ENTRY_INTR_INFO, 0
+    xor edi, edi
+    call vmx_fresh_vmcs
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, PIN_PREEMPT
+    VMW PREEMPT_TIMER, 0
+    VMW GUEST_ACTIVITY, 2
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 52, "shutdown, timer 0: the preemption-timer exit wakes it"
+    VCHECK32 GUEST_ACTIVITY, 2, "... shutdown saved"
+    VCHECK GUEST_RIP, g_nops, "... the guest has not run"
+    ; an external interrupt pending with external-interrupt exiting: blocked; the PIT's INIT
+    xor edi, edi
+    call vmx_fresh_vmcs
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, PIN_EXTINT
+    vmx_set_ctl EXIT_CTLS, MSR_VMX_TRUE_EXIT, EXIT_HOST64 | EXIT_ACK_INTR
+    mov esi, APIC
+    mov dword [rsi + 0x300], 0x40040        ; self IPI, fixed, vector 40H: pending (IF = 0)
+    VMW GUEST_ACTIVITY, 2
+    PIT_INIT 200
+    RUN g_nops
+    mov ebx, 0
+    VMR rbx, EXIT_REASON
+    PIT_OFF
+    CHECK32 ebx, 3, "shutdown, an interrupt pending with external-interrupt exiting: blocked; INIT exits"
+    VCHECK32 GUEST_ACTIVITY, 2, "... shutdown saved"
+    VMW GUEST_ACTIVITY, 0
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 1, "active: the interrupt, held all along, exits"
+    VCHECK32 EXIT_INTR_INFO, 0x80000040, "... vector 40H acknowledged"
+    mov esi, APIC
+    mov dword [rsi + 0xb0], 0               ; EOI
+    ; an NMI (held in root, then unblocked by the entry with virtual NMIs) exits from shutdown
+    xor edi, edi
+    call vmx_fresh_vmcs
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, PIN_NMI_EXIT | PIN_VNMI
+    NMI_RESET
+    BLOCK_NMIS
+    SELF_NMI
+    VMW GUEST_ACTIVITY, 2
+    RUN g_nops
+    VCHECK32 EXIT_REASON, 0, "shutdown, NMI exiting: an NMI exits (wakes it)"
+    VCHECK32 EXIT_INTR_INFO, 0x80000202, "... as an NMI"
+    VCHECK32 GUEST_ACTIVITY, 2, "... shutdown saved"
+    IRET_SELF
+    vmx_set_ctl PIN_CTLS, MSR_VMX_TRUE_PIN, 0
+    vmx_set_ctl EXIT_CTLS, MSR_VMX_TRUE_EXIT, EXIT_HOST64
     VMW GUEST_ACTIVITY, 0
 
     ; ---- a SIPI in an active guest is discarded ----
