@@ -70,6 +70,7 @@ static bool is_bsp(const struct cpu *c)
  * application processor then waits for a SIPI (9.4.2); the BSP starts at FFFFFFF0. */
 static void processor_init(struct cpu *c)
 {
+    LOG(LOG_CPU_RESET, "INIT at %04x:%016llx\n", c->seg[SEG_CS].sel, (unsigned long long)RIP(c));
     c->pending &= PEND_STOP | PEND_TIMER | PEND_INTR; /* the board's requests and the INTR line */
     c->init_pending = c->sipi_pending = false;
     cpu_reset_regs(c, (c->cr0 & (CR0_CD | CR0_NW)) | CR0_ET);
@@ -87,6 +88,7 @@ static void processor_init(struct cpu *c)
  * (11.6.1 Start-Up; 9.4.4). */
 static void sipi_start(struct cpu *c, uint8_t vector)
 {
+    LOG(LOG_CPU_RESET, "SIPI vector %02x\n", vector);
     c->wait_sipi = false;
     c->halted = 0;
     seg_set_cache(c, &c->seg[SEG_CS], SEG_CS, (uint16_t)(vector << 8), (uint64_t)vector << 12, 0xffff,
