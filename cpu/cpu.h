@@ -131,6 +131,7 @@ enum cc_kind {
 #define PEND_DR (1u << 6)      /* instruction breakpoints armed in DR7: single-instruction mode */
 #define PEND_HALT (1u << 7)    /* HLT just executed: leave the block loop before the next instruction */
 #define PEND_VMX (1u << 8)     /* VMX non-root: event injection or an asynchronous exit control is on */
+#define PEND_INIT (1u << 9)    /* an INIT (not blocked) or a SIPI to act on (cpu/init.c) */
 #define PEND_ONE (PEND_INHIBIT | PEND_TF | PEND_DR) /* execute one instruction at a time */
 
 /* DR6 (SDM Vol.3A 18.2.3): B0-B3 are bits 3:0 */
@@ -260,6 +261,16 @@ struct cpu {
     bool inhibit_movss; /* the interrupt shadow (PEND_INHIBIT) comes from MOV SS/POP SS, not STI */
     bool in_shadow;     /* running the one instruction of that shadow (PEND_INHIBIT consumed) */
     bool nmi_blocked;   /* NMIs blocked until the next IRET */
+    /* INIT and SIPI (cpu/init.c): an INIT latched (held while blocked, in VMX root operation), a
+     * SIPI latched in wait-for-SIPI and its vector, and the wait-for-SIPI activity state itself
+     * (halted is set with it, so the run loop and the board treat it as a halt) */
+    bool init_pending, sipi_pending, wait_sipi;
+    uint8_t sipi_vector;
+    /* a VMX guest entered in the shutdown activity state (SDM Vol.3C 24.4.2, 26.6.2), with
+     * halted set: NMIs, INIT and the preemption-timer and NMI-window exits end it */
+    bool vmx_shutdown;
+    /* INIT's effect on the local APIC (lapic_init_reset, SDM Vol.3A 11.4.7.3); NULL: none */
+    void (*apic_init)(void *apic);
     uint64_t cr2_prev;  /* CR2 before the last #PF was raised (a #PF that VM-exits leaves CR2) */
     /* RDRAND/RDSEED: a deterministic xoshiro256** generator, not entropy (cpu/ops/random.c) */
     uint64_t rng[4];
@@ -305,6 +316,18 @@ void cpu_set_intr(struct cpu *c, bool level);
  * NMIs are blocked). It is taken at an instruction boundary through IDT vector 2 (cpu_run).
  * Never raises. */
 void cpu_nmi(struct cpu *c);
+/* The INIT signal (the local APIC's INIT delivery, SDM Vol.3A 11.6.1): latched, and acted on at
+ * an instruction boundary: outside VMX operation the processor INIT (cpu/init.c), in VMX
+ * non-root operation a VM exit; held while in VMX root operation (Vol.3C 23.8) until VMXOFF or
+ * a VM entry, and while a guest is in wait-for-SIPI (26.6.2). Never raises. */
+void cpu_init_signal(struct cpu *c);
+/* A start-up IPI with vector (SDM Vol.3A 10.4.4): recognised only in the wait-for-SIPI state
+ * (then the processor starts in real mode at vector:0000, or in VMX non-root operation a VM
+ * exit); otherwise discarded. Never raises. */
+void cpu_sipi(struct cpu *c, uint8_t vector);
+/* For a halted CPU: whether an INIT arriving now would be acted on (not blocked) and so end the
+ * halt or wait-for-SIPI. Never raises. */
+bool cpu_init_wakes_halt(const struct cpu *c);
 /* For a halted CPU: whether an NMI arriving now would be taken (or cause a VM exit) and so end
  * the halt, i.e. NMIs are not blocked. Never raises. */
 bool cpu_nmi_wakes_halt(const struct cpu *c);

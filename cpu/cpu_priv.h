@@ -96,6 +96,18 @@ bool cpu_take_nmi(struct cpu *c);
  * that must be taken at the next boundary (an NMI it sent itself). Costs the block a new decode;
  * nothing outside a block. Never raises. (cpu/exec.c) */
 void cpu_cut_block(struct cpu *c);
+/* The register state common to RESET and INIT (SDM Vol.3A table 10-1) with CR0 = cr0; the
+ * caller sets what differs (cpu/reset.c). Never raises. */
+void cpu_reset_regs(struct cpu *c, uint64_t cr0);
+/* Sets PEND_INIT exactly while an INIT that is not blocked (in VMX root operation) or a SIPI is
+ * latched; called wherever that blocking changes (VMXON, VMXOFF, VM entry and exit). Never
+ * raises. (cpu/init.c) */
+void cpu_update_init(struct cpu *c);
+/* At an instruction boundary outside VMX non-root operation: performs a latched INIT (the
+ * processor INIT of table 10-1, then wait-for-SIPI unless this is the BSP) or starts the
+ * processor for a latched SIPI, and returns true; false, changing nothing, when neither is
+ * due. Never raises. (cpu/init.c) */
+bool cpu_take_init(struct cpu *c);
 
 /* ---- mode (cpu/mode.c) ---- */
 /* Recomputes ctx (decode mode key), lin_mask, mode64, cpl class and segment effective bases after

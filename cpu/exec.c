@@ -479,6 +479,13 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
                 if (c->shutdown) return CPU_STOP_SHUTDOWN;
                 continue;
             }
+            /* INIT has the priority of external hardware interventions, above the traps of the
+             * previous instruction, NMIs and interrupts (SDM Vol.3A 6.9 table 6-2) */
+            if ((c->pending & PEND_INIT) && cpu_take_init(c)) continue;
+            /* wait-for-SIPI: NMIs and interrupts are not taken (SDM Vol.3A 9.4.2), and VMX
+             * non-root operation has only the INIT and SIPI exits there; a guest's shutdown
+             * state: vmx_check_events has taken the events that end it (Vol.3C 26.6.2) */
+            if (unlikely(c->wait_sipi || c->vmx_shutdown)) return CPU_STOP_HALT;
             if (c->pending & PEND_INHIBIT) {
                 /* the shadow survives the end of a run: it covers the next instruction */
                 if (c->icount >= c->run_end) return CPU_STOP_BUDGET;
@@ -531,6 +538,11 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
 bool cpu_halt_wakeup(const struct cpu *c, uint64_t *at)
 {
     *at = UINT64_MAX;
+    if (c->wait_sipi) return false; /* only INIT and SIPI end it (cpu_init_wakes_halt) */
+    if (c->vmx_shutdown) {
+        vmx_halt_wakeup(c, at); /* the preemption timer ends it; interrupts are blocked */
+        return false;
+    }
     bool intr = (c->rflags & FL_IF) != 0;
     if (c->ctx & CTX_VMX) intr |= vmx_halt_wakeup(c, at);
     return intr;

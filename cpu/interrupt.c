@@ -281,8 +281,9 @@ void cpu_nmi(struct cpu *c)
 bool cpu_nmi_wakes_halt(const struct cpu *c)
 {
     /* in VMX non-root operation with virtual NMIs, NMIs are not blocked (VM entry clears the
-     * blocking, cpu/vmx/world.c), so one test covers every case */
-    return !c->nmi_blocked;
+     * blocking, cpu/vmx/world.c), so one test covers every case; wait-for-SIPI blocks
+     * them (SDM Vol.3A 9.4.2; Vol.3C 25.2) */
+    return !c->nmi_blocked && !c->wait_sipi;
 }
 
 /* The pending NMI at an instruction boundary. Its priority (Table 6-2) is below the traps of the
@@ -298,7 +299,8 @@ bool cpu_take_nmi(struct cpu *c)
 {
     if (!(c->pending & PEND_NMI) || c->nmi_blocked || (c->pending & PEND_INHIBIT)) return false;
     c->pending &= ~PEND_NMI;
-    c->halted = 0; /* an NMI ends HLT */
+    c->halted = 0; /* an NMI ends HLT, and a VMX guest's shutdown state */
+    c->vmx_shutdown = false;
     c->insn_rip = RIP(c);
     c->cur = NULL;
     cpu_deliver_event(c, EXC_NMI, EV_NMI, false, 0);

@@ -45,29 +45,31 @@ void cpu_destroy(struct cpu *c)
     free(c);
 }
 
-void cpu_reset(struct cpu *c)
+/* The register state that RESET and INIT both establish (SDM Vol.3A 10.1.1, table 10-1): the
+ * general registers (EDX = the processor signature), RIP FFF0 with CS F000 / base FFFF0000, the
+ * other segments, GDTR/IDTR/LDTR/TR, CR2-CR4, the debug registers, EFER, and no pending event
+ * or blocking. cr0 is the CR0 value to load. The TLBs and decoded blocks are dropped. */
+void cpu_reset_regs(struct cpu *c, uint64_t cr0)
 {
     memset(c->gpr, 0, sizeof c->gpr);
-    c->gpr[3] = 0;                   /* EBX */
     c->gpr[2] = c->model->reset_edx; /* EDX = processor signature (family/model/stepping) */
     RIP(c) = 0xfff0;
     c->rflags = FL_FIXED1;
     set_arith_flags(c, 0);
-    c->pending = 0;
     c->halted = 0;
     c->shutdown = false;
+    c->wait_sipi = c->vmx_shutdown = false;
     c->cpl = 0;
-    c->cr0 = CR0_ET | CR0_CD | CR0_NW; /* 0x60000010 */
+    c->cr0 = cr0;
     c->cr2 = c->cr3 = c->cr4 = c->cr8 = 0;
+    /* IA32_EFER is not in table 10-1; with CR0.PG = 0 long mode cannot stay active, and it is
+     * cleared on INIT as on RESET (KVM and Bochs do the same) */
     c->efer = 0;
-    c->xcr0 = 1;
-    c->xss = 0;
     memset(c->dr, 0, sizeof c->dr);
     c->dr[6] = 0xffff0ff0;
     c->dr[7] = 0x400;
     c->gdtr = (struct dtr){0, 0xffff};
     c->idtr = (struct dtr){0, 0xffff};
-    c->a20_mask = ~0ull;
     c->cur_exc = -1;
     /* CS = F000 with base FFFF0000 (the reset vector is at FFFFFFF0) */
     seg_set_cache(c, &c->seg[SEG_CS], SEG_CS, 0xf000, 0xffff0000ull, 0xffff, AR_P | AR_S | 0x3);
@@ -75,6 +77,20 @@ void cpu_reset(struct cpu *c)
         if (s != SEG_CS) seg_set_cache(c, &c->seg[s], s, 0, 0, 0xffff, AR_P | AR_S | 0x3);
     seg_set_cache(c, &c->ldtr, 0, 0, 0, 0xffff, AR_P | 0x2);
     seg_set_cache(c, &c->tr, 0, 0, 0, 0xffff, AR_P | 0xb);
+    c->inhibit_movss = c->nmi_blocked = c->in_shadow = false;
+    tlb_flush_all(c->tlb);
+    cpu_tlb_sync_pcid(c);
+    icache_flush(c->icache);
+    cpu_update_mode(c);
+}
+
+void cpu_reset(struct cpu *c)
+{
+    c->pending = 0;
+    c->init_pending = c->sipi_pending = false;
+    c->xcr0 = 1;
+    c->xss = 0;
+    c->a20_mask = ~0ull;
     c->star = c->lstar = c->cstar = c->fmask = c->kernel_gs_base = 0;
     c->sysenter_cs = c->sysenter_esp = c->sysenter_eip = 0;
     c->pat = 0x0007040600070406ull;
@@ -82,7 +98,6 @@ void cpu_reset(struct cpu *c)
     c->apic_base = 0xfee00000ull | (1ull << 11) | (1ull << 8); /* enabled, BSP */
     c->misc_enable = 1; /* fast-strings */
     c->feature_control = 0;
-    c->inhibit_movss = c->nmi_blocked = c->in_shadow = false;
     vmx_reset(c);
     c->mtrr_def_type = 0;
     memset(c->mtrr_fixed, 0, sizeof c->mtrr_fixed);
@@ -93,8 +108,5 @@ void cpu_reset(struct cpu *c)
     c->fpu.ftw = 0xffff;
     c->mxcsr = 0x1f80;
     memset(c->xmm, 0, sizeof c->xmm);
-    tlb_flush_all(c->tlb);
-    cpu_tlb_sync_pcid(c);
-    icache_flush(c->icache);
-    cpu_update_mode(c);
+    cpu_reset_regs(c, CR0_ET | CR0_CD | CR0_NW); /* 0x60000010 */
 }

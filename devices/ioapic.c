@@ -179,11 +179,13 @@ void ioapic_init(struct ioapic *io, uint8_t id, void (*deliver)(void *opaque, co
     ioapic_reset(io);
 }
 
-bool ioapic_routes_nmi(const struct ioapic *io)
+bool ioapic_routes_mode(const struct ioapic *io, unsigned dm)
 {
     for (unsigned k = 0; k < IOAPIC_NUM_PINS; k++) {
         uint64_t e = io->redir[k];
-        if (!(e & RTE_MASK) && ((e >> 8) & 7u) == APIC_DM_NMI) return true;
+        if (!(e & RTE_MASK) && ((e >> 8) & 7u) == dm) return true;
     }
     return false;
 }
+
+bool ioapic_routes_nmi(const struct ioapic *io) { return ioapic_routes_mode(io, APIC_DM_NMI); }

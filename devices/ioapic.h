@@ -43,6 +43,8 @@ void ioapic_eoi(struct ioapic *io, uint8_t vector);
 /* Whether some unmasked redirection entry has NMI delivery mode, so that a device interrupt can
  * raise an NMI (the board asks when the CPU halts with interrupts off). Never fails. */
 bool ioapic_routes_nmi(const struct ioapic *io);
+/* The same for any delivery mode dm (APIC_DM_*), e.g. INIT. Never fails. */
+bool ioapic_routes_mode(const struct ioapic *io, unsigned dm);
 
 extern const struct mmio_ops ioapic_mmio_ops;
 

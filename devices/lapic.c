@@ -233,11 +233,13 @@ void lapic_lint_set(void *opaque, int n, int level)
     }
 }
 
-bool lapic_lint0_nmi(const struct lapic *l)
+bool lapic_lint0_mode(const struct lapic *l, unsigned dm)
 {
     uint32_t e = l->lvt[LVT_LINT0];
-    return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == APIC_DM_NMI;
+    return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == dm;
 }
+
+bool lapic_lint0_nmi(const struct lapic *l) { return lapic_lint0_mode(l, APIC_DM_NMI); }
 
 void lapic_deliver(struct lapic *l, const struct apic_msg *m)
 {
@@ -771,10 +773,11 @@ bool lapic_set_base(struct lapic *l, uint64_t val)
 
 /* ---- reset ---- */
 
-void lapic_init_reset(struct lapic *l)
+/* SDM 11.4.7.1 / 11.12.5.1: IRR, ISR, TMR, ICR, LDR, TPR, timer registers and DCR cleared;
+ * DFR all ones; SVR 0xFF; LVT entries masked; the APIC ID is kept (INIT, 11.4.7.3). With
+ * extint, LVT LINT0 is then ExtINT instead (the board's power-up virtual wire). */
+static void init_state(struct lapic *l, bool extint)
 {
-    /* SDM 11.4.7.1 / 11.12.5.1: IRR, ISR, TMR, ICR, LDR, TPR, timer registers and DCR cleared;
-     * DFR all ones; SVR 0xFF; LVT entries masked; the APIC ID is kept (INIT, 11.4.7.3). */
     l->tpr = 0;
     l->ldr = 0;
     l->dfr = 0xf0000000u;
@@ -785,7 +788,7 @@ void lapic_init_reset(struct lapic *l)
     l->esr = l->esr_pending = 0;
     l->icr_lo = l->icr_hi = 0;
     for (unsigned k = 0; k < LVT_COUNT; k++) l->lvt[k] = LVT_MASKED;
-    if (l->bsp && l->reset_lint0_extint) l->lvt[LVT_LINT0] = APIC_DM_EXTINT << 8;
+    if (extint) l->lvt[LVT_LINT0] = APIC_DM_EXTINT << 8;
     l->extint_pending = false;
     l->timer_initial = 0;
     l->timer_dcr = 0;
@@ -796,6 +799,10 @@ void lapic_init_reset(struct lapic *l)
     timer_del(&l->timer);
     update_intr(l);
 }
+
+void lapic_init_reset(struct lapic *l) { init_state(l, l->bsp && l->reset_lint0_extint); }
+
+void lapic_init_signal(struct lapic *l) { init_state(l, false); }
 
 void lapic_reset(struct lapic *l)
 {

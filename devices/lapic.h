@@ -59,7 +59,7 @@ struct lapic {
     void (*set_intr)(void *opaque, bool level); /* maskable INTR to the core (changes only) */
     void (*nmi)(void *opaque);
     void (*smi)(void *opaque);
-    /* INIT: the core performs INIT and then calls lapic_init_reset() on this LAPIC. */
+    /* INIT: the core performs INIT and then calls lapic_init_signal() on this LAPIC. */
     void (*init)(void *opaque);
     void (*sipi)(void *opaque, uint8_t vector);
     int (*extint_ack)(void *opaque); /* the 8259 INTA (pic_ack); NULL reads as spurious 0xFF */
@@ -104,9 +104,14 @@ void lapic_init(struct lapic *l, struct clock *clk, uint32_t id, bool bsp);
 /* Power-up / hardware reset (SDM 11.4.7.1): IA32_APIC_BASE = 0xFEE00000 | EN | BSP, xAPIC mode,
  * then the INIT state. Never raises. */
 void lapic_reset(struct lapic *l);
-/* The state after INIT (SDM 11.4.7.3): like reset but the APIC ID and IA32_APIC_BASE are kept.
- * Called by the core when it performs INIT. Never raises. */
+/* The power-up register state without touching the APIC ID and IA32_APIC_BASE (SDM 11.4.7.1),
+ * with the board's ExtINT on the BSP's LINT0 when reset_lint0_extint is set: RESET, and the
+ * APIC's hardware disable (11.4.3). Never raises. */
 void lapic_init_reset(struct lapic *l);
+/* The state after an INIT (SDM 11.4.7.3): as lapic_init_reset, but every LVT entry masked, the
+ * BSP's LINT0 included (the ExtINT setting is the board's at power-up only). Called by the core
+ * when it performs INIT. Never raises. */
+void lapic_init_signal(struct lapic *l);
 
 /* xAPIC MMIO (opaque = struct lapic *); 32-bit accesses at 16-byte aligned offsets. For SMP the
  * board's own MMIO handler dispatches to the current CPU's LAPIC with these. Never raise. */
@@ -147,6 +152,8 @@ void lapic_lint_set(void *opaque, int n, int level);
 /* Whether an edge on LINT0 (the 8259's output on the PC) would be delivered as an NMI: the APIC
  * enabled and LVT LINT0 unmasked with NMI delivery mode (SDM 11.5.1). Never fails. */
 bool lapic_lint0_nmi(const struct lapic *l);
+/* The same for any delivery mode dm (APIC_DM_*), e.g. INIT. Never fails. */
+bool lapic_lint0_mode(const struct lapic *l, unsigned dm);
 
 /* Accepts a bus message already addressed to this LAPIC (SDM 11.6.3, 11.8.4). Never raises. */
 void lapic_deliver(struct lapic *l, const struct apic_msg *m);

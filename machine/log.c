@@ -23,7 +23,7 @@ static const struct {
     {"unimp", LOG_UNIMP, "unimplemented instructions and features the guest used"},
     {"ioport", LOG_IOPORT, "port I/O"},
     {"mmu", LOG_MMU, "TLB flushes and page faults"},
-    {"cpu_reset", LOG_CPU_RESET, "CPU reset, shutdown and triple faults"},
+    {"cpu_reset", LOG_CPU_RESET, "CPU reset, INIT and SIPI, shutdown and triple faults"},
     {"vmx", LOG_VMX, "every VMX entry and exit, with the exit reason and qualification decoded"},
     {"vmcs", LOG_VMCS, "the current VMCS, fields named and controls decoded, at every VM-entry failure and at the end of the run"},
     {"profile", LOG_PROFILE, "histogram of guest RIPs (one sample per 4096 instructions) at exit"},

@@ -147,6 +147,30 @@ static bool board_nmi_armed(const struct machine *m)
 {
     return ioapic_routes_nmi(&m->ioapic) || lapic_lint0_nmi(&m->lapic);
 }
+/* The local APIC's INIT and Start-Up deliveries (ICR IPIs, an LVT or IOAPIC entry with INIT
+ * delivery mode) are the CPU's INIT and SIPI inputs (SDM Vol.3A 11.6.1); the CPU applies INIT
+ * to the APIC itself (board_apic_init) when it acts on it. */
+static void board_init_signal(void *o)
+{
+    struct machine *m = o;
+    if (m->cpu) cpu_init_signal(m->cpu);
+}
+static void board_sipi(void *o, uint8_t vector)
+{
+    struct machine *m = o;
+    if (m->cpu) cpu_sipi(m->cpu, vector);
+}
+static void board_apic_init(void *o)
+{
+    struct machine *m = o;
+    lapic_init_signal(&m->lapic);
+}
+/* Whether a device interrupt can still become an INIT (an IOAPIC pin or LVT LINT0 with INIT
+ * delivery mode): what can end wait-for-SIPI on a single CPU. */
+static bool board_init_armed(const struct machine *m)
+{
+    return ioapic_routes_mode(&m->ioapic, APIC_DM_INIT) || lapic_lint0_mode(&m->lapic, APIC_DM_INIT);
+}
 static int board_irq_ack(void *o)
 {
     struct machine *m = o;
@@ -425,6 +449,8 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->lapic.set_intr = board_set_intr;
     m->lapic.extint_ack = board_extint_ack;
     m->lapic.nmi = board_nmi;
+    m->lapic.init = board_init_signal;
+    m->lapic.sipi = board_sipi;
     m->lapic.cpu_opaque = m;
     m->lapic.send_ipi = board_apic_send;
     m->lapic.eoi_broadcast = board_eoi;
@@ -447,6 +473,7 @@ static bool board_init_pc(struct machine *m, char *err, size_t errlen)
     m->cpu->apic_cr8_set = board_cr8_set;
     m->cpu->apic_msr_read = board_apic_msr_read;
     m->cpu->apic_msr_write = board_apic_msr_write;
+    m->cpu->apic_init = board_apic_init;
     pic_init(&m->pic, m->bus, board_pic_out, m);
     m->cpu->irq_ack = board_irq_ack;
     pit_init(&m->pit, m->bus, &m->clk, isa_irq(m, 0));
@@ -840,6 +867,8 @@ int machine_run(struct machine *m)
             bool can_wake = cpu_halt_wakeup(c, &at);
             /* an NMI ends HLT whatever RFLAGS.IF is (SDM Vol.3A 6.7), if one can still come */
             can_wake = can_wake || (cpu_nmi_wakes_halt(c) && board_nmi_armed(m));
+            /* so does an INIT, and it is all that ends wait-for-SIPI here (one CPU, no SIPI) */
+            can_wake = can_wake || (cpu_init_wakes_halt(c) && board_init_armed(m));
             uint64_t nd = can_wake ? clock_next_deadline(&m->clk) : UINT64_MAX;
             if (at < nd) nd = at;
             /* A front end may hold an idle guest back to the wall clock and deliver input that

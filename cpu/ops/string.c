@@ -59,7 +59,7 @@ static inline bool is_rep(const struct insn *i) { return (i->pfx & (PFX_REP | PF
  * maskable interrupt (IF = 0) cannot be taken, so it does not stop the loop. */
 static inline bool rep_yield(const struct cpu *c)
 {
-    uint32_t p = c->pending & (PEND_NMI | PEND_STOP | PEND_TIMER | PEND_TF | PEND_INTR);
+    uint32_t p = c->pending & (PEND_NMI | PEND_INIT | PEND_STOP | PEND_TIMER | PEND_TF | PEND_INTR);
     if (!(c->rflags & FL_IF)) p &= ~PEND_INTR;
     if (c->nmi_blocked) p &= ~PEND_NMI; /* likewise an NMI until the next IRET */
     /* VMX: an iteration that wrote the APIC-access page is followed by APIC-write emulation

@@ -58,10 +58,11 @@ void vmx_caps_init(struct vmx_caps *k, const struct cpu *c)
     k->true_exit = ctl_msr(EXIT_DEFAULT1 & ~EXIT_DEFAULT1_OPTIONAL, EXIT_SUPPORTED);
     k->entry = ctl_msr(ENTRY_DEFAULT1, ENTRY_SUPPORTED);
     k->true_entry = ctl_msr(ENTRY_DEFAULT1 & ~ENTRY_DEFAULT1_OPTIONAL, ENTRY_SUPPORTED);
-    /* A.6: timer rate, EFER.LMA saved into "IA-32e mode guest" (5), activity state HLT (6),
-     * 4 CR3-target values (24:16), MSR lists up to 512 entries (27:25 = 0), VMWRITE to
-     * read-only fields (29), injection with instruction length 0 (30) */
-    k->misc = PREEMPT_RATE | 1u << 5 | 1u << 6 | 4u << 16 | 1u << 29 | 1u << 30;
+    /* A.6: timer rate, EFER.LMA saved into "IA-32e mode guest" (5), activity states HLT (6),
+     * shutdown (7) and wait-for-SIPI (8), 4 CR3-target values (24:16), MSR lists up to 512
+     * entries (27:25 = 0), VMWRITE to read-only fields (29), injection with instruction length
+     * 0 (30) */
+    k->misc = PREEMPT_RATE | 1u << 5 | 1u << 6 | 1u << 7 | 1u << 8 | 4u << 16 | 1u << 29 | 1u << 30;
     /* A.7, A.8: CR0.PE, NE, PG must be 1 in VMX operation; CR4.VMXE must be 1. Bits that may
      * be 1 are the ones this CPU implements. */
     k->cr0_fixed0 = CR0_PE | CR0_NE | CR0_PG;

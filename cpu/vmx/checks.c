@@ -356,6 +356,12 @@ int vmx_check_guest(const uint64_t *f, const struct vmx_caps *k, const char **wh
     if (CC(act > 3 || (act && !((k->misc >> (5 + act)) & 1)))) return e;
     if (act == ACTIVITY_HLT && CC(AR_DPL(ar[SS]) != 0)) return e;
     if ((intr & (INTR_BLOCK_STI | INTR_BLOCK_MOV_SS)) && CC(act != ACTIVITY_ACTIVE)) return e;
+    /* no event can be injected into wait-for-SIPI, only an NMI or a machine check into
+     * shutdown */
+    if (inject && CC(act == ACTIVITY_WAIT_SIPI)) return e;
+    if (inject && act == ACTIVITY_SHUTDOWN &&
+        CC(!(itype == INTR_TYPE_NMI || (itype == INTR_TYPE_HW_EXC && ivec == 18))))
+        return e;
     if (inject && act == ACTIVITY_HLT &&
         CC(!(itype == INTR_TYPE_EXT || itype == INTR_TYPE_NMI || itype == INTR_TYPE_OTHER ||
              (itype == INTR_TYPE_HW_EXC && (ivec == 1 || ivec == 18)))))

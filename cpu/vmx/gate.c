@@ -750,6 +750,32 @@ bool vmx_check_events(struct cpu *c)
         vmx_do_exit(c, ar, aq);
         return true;
     }
+    /* INIT and SIPI (25.2): INIT has the priority of external hardware interventions, below
+     * the TPR-threshold and APIC-write traps above (26.7.7) and above pending MTF exits and
+     * everything after them (25.5.2). An INIT exit does nothing else: no register, memory or
+     * local APIC state changes, and the activity state is saved as it was (27.3.4). In
+     * wait-for-SIPI INIT is blocked (26.6.2) and stays latched (cpu/init.c init_blocked; KVM
+     * drops it instead). A SIPI exits only from wait-for-SIPI (cpu_sipi discards it
+     * otherwise: 26.6.2, the active, HLT and shutdown states block SIPIs), with its vector as
+     * the qualification (27.2.1), and leaves the activity state alone. */
+    if (c->pending & PEND_INIT) {
+        if (c->init_pending && !c->wait_sipi) {
+            c->init_pending = false;
+            cpu_update_init(c);
+            vmx_do_exit(c, EXIT_INIT, 0);
+            return true;
+        }
+        c->sipi_pending = false;
+        cpu_update_init(c);
+        if (c->wait_sipi) {
+            vmx_do_exit(c, EXIT_SIPI, c->sipi_vector);
+            return true;
+        }
+    }
+    /* wait-for-SIPI blocks every other event: external interrupts, NMIs, INIT and SMIs
+     * (26.6.2), and the VMX-preemption timer, NMI-window and interrupt-window exits do not
+     * occur in it (25.2, 26.6.5, 26.6.6); the MTF and pending debug exceptions stay pending */
+    if (c->wait_sipi) return false;
     if (x->mtf_pending) {
         /* a pending MTF exit comes before debug traps, NMIs and interrupts (SDM Vol.3C 25.5.2,
          * 26.7.8) */
@@ -757,7 +783,7 @@ bool vmx_check_events(struct cpu *c)
         vmx_do_exit(c, EXIT_MONITOR_TRAP_FLAG, 0);
         return true;
     }
-    if (x->dbg_trap) {
+    if (x->dbg_trap && !c->vmx_shutdown) {
         /* pending debug exceptions: a #DB trap with the priority of "traps on the previous
          * instruction", above the preemption timer, NMIs, the NMI and interrupt windows and
          * external interrupts; it updates DR6 unless the exception bitmap makes it exit
@@ -778,7 +804,10 @@ bool vmx_check_events(struct cpu *c)
     /* 25.2 priorities: the VMX-preemption timer, then NMI-window exiting, then NMIs, then
      * interrupt-window exiting, then external interrupts. Each of them ends a
      * guest HLT; the activity state saved is the one before the exit (27.3.4), so c->halted
-     * stays set for save_guest and load_host clears it. */
+     * stays set for save_guest and load_host clears it. The first three also end the shutdown
+     * state (25.2: they wake the processor from the states an NMI wakes it from; an NMI
+     * delivered through the guest IDT resumes it, cpu_take_nmi); the pending debug exceptions
+     * above wait in it. */
     if ((x->pin & PIN_PREEMPTION_TIMER) && cpu_vtime(c) >= x->preempt_deadline) {
         vmx_do_exit(c, EXIT_PREEMPTION_TIMER, 0);
         return true;
@@ -804,6 +833,9 @@ bool vmx_check_events(struct cpu *c)
         c->nmi_blocked = true;
         return true;
     }
+    /* the shutdown state blocks external interrupts (26.6.2), and so their exits and
+     * interrupt-window exits (25.2 lists only HLT and MWAIT as states those wake) */
+    if (c->vmx_shutdown) return false;
     if ((x->proc & CPU_INTR_WINDOW_EXITING) && (c->rflags & FL_IF) && !(c->pending & PEND_INHIBIT)) {
         vmx_do_exit(c, EXIT_INTERRUPT_WINDOW, 0);
         return true;

@@ -106,6 +106,7 @@ HANDLER(vmxon)
         return;
     }
     x->root = true;
+    cpu_update_init(c); /* INIT is blocked from here on (SDM Vol.3C 23.8) */
     x->vmxon_ptr = addr;
     x->cur = VMCS_PTR_NONE;
     x->launched = false;
@@ -121,6 +122,10 @@ HANDLER(vmxoff)
     x->cur = VMCS_PTR_NONE;
     LOG(LOG_VMX, "VMX: VMXOFF\n");
     vm_succeed(c);
+    /* an INIT held in VMX root operation is no longer blocked: it acts after VMXOFF (SDM
+     * Vol.3C 23.8) */
+    cpu_update_init(c);
+    if (c->pending & PEND_INIT) cpu_cut_block(c);
 }
 
 HANDLER(vmclear)

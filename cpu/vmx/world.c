@@ -131,7 +131,12 @@ static void save_guest(struct cpu *c)
         f[VF_VM_ENTRY_CONTROLS] |= ENTRY_IA32E_MODE;
     else
         f[VF_VM_ENTRY_CONTROLS] &= ~(uint64_t)ENTRY_IA32E_MODE;
-    f[VF_GUEST_ACTIVITY_STATE] = c->halted ? ACTIVITY_HLT : ACTIVITY_ACTIVE;
+    /* 27.3.4: the activity state before the exit (an INIT or SIPI exit from wait-for-SIPI
+     * saves wait-for-SIPI: those exits do not change the activity state, 25.2) */
+    f[VF_GUEST_ACTIVITY_STATE] = c->wait_sipi      ? ACTIVITY_WAIT_SIPI
+                                 : c->vmx_shutdown ? ACTIVITY_SHUTDOWN
+                                 : c->halted       ? ACTIVITY_HLT
+                                                   : ACTIVITY_ACTIVE;
     f[VF_GUEST_INTERRUPTIBILITY_INFO] = interruptibility(c);
     f[VF_GUEST_PENDING_DBG_EXCEPTIONS] = pending_debug(c);
     /* 27.3.4: with EPT and PAE paging the PDPTE registers are saved */
@@ -230,7 +235,9 @@ static void load_host(struct cpu *c)
     cpu_write_rflags(c, FL_FIXED1);
     if ((c->cr0 & CR0_PG) && (c->cr4 & CR4_PAE) && !host64) load_pdptes_from(c, c->cr3);
     c->halted = 0;
+    c->wait_sipi = c->vmx_shutdown = false;
     c->pending &= ~(PEND_INHIBIT | PEND_VMX);
+    cpu_update_init(c); /* back in VMX root operation: a latched INIT is blocked (23.8) */
     cpu_update_mode(c);
     cpu_update_debug(c);
 }
@@ -486,8 +493,17 @@ static void load_guest(struct cpu *c)
     }
     x->in_iret = false;
     x->mtf_pending = false;
-    c->halted = f[VF_GUEST_ACTIVITY_STATE] == ACTIVITY_HLT;
+    /* 26.6.2: the activity state. Wait-for-SIPI and shutdown are halts that fewer events end
+     * (vmx_check_events); an entry that injects an event ends in the active state
+     * (inject_event). */
+    uint64_t act = f[VF_GUEST_ACTIVITY_STATE];
+    c->wait_sipi = act == ACTIVITY_WAIT_SIPI;
+    c->vmx_shutdown = act == ACTIVITY_SHUTDOWN;
+    c->halted = act != ACTIVITY_ACTIVE;
     if (c->halted) c->pending |= PEND_HALT; /* no guest instruction runs until an event */
+    /* in VMX non-root operation INIT is not blocked (but for wait-for-SIPI): one held in root
+     * is now an INIT exit right after the entry (23.8, 25.2, 26.6.2) */
+    cpu_update_init(c);
 }
 
 /* SDM Vol.3C 26.6.3: the pending debug exceptions after VM entry. They are valid when BS or the
@@ -531,7 +547,8 @@ static void inject_event(struct cpu *c)
     unsigned type = (info >> 8) & 7, vec = info & 0xff;
     bool has_err = (info & INTR_INFO_ERR_VALID) != 0;
     uint32_t err = (uint32_t)x->f[VF_VM_ENTRY_EXCEPTION_ERROR_CODE];
-    c->halted = 0;
+    c->halted = 0; /* a vectoring entry ends in the active state (26.6.2) */
+    c->vmx_shutdown = false;
     c->insn_rip = RIP(c);
     enum event_type et;
     switch (type) {

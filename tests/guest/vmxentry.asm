@@ -119,7 +119,6 @@ bits 64
     BAD GUEST_RIP, 0x0000800000000000, 33, "non-canonical guest RIP (64-bit guest)"
     BAD GUEST_IDTR_LIMIT, 0x10000, 33, "guest IDTR limit above 0xFFFF"
     BAD GUEST_ACTIVITY, 4, 33, "activity state 4"
-    BAD GUEST_ACTIVITY, 3, 33, "activity state wait-for-SIPI (not in IA32_VMX_MISC)"
     BAD GUEST_INTERRUPTIBILITY, 3, 33, "blocking by STI and by MOV SS"
     vmx_set_ctl ENTRY_CTLS, MSR_VMX_TRUE_ENTRY, ENTRY_IA32E | ENTRY_LOAD_DEBUG
     BAD GUEST_DR7, 0x100000400, 33, "guest DR7 bits 63:32 with load debug controls"
