@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "bios/acpi.h"
@@ -913,6 +914,13 @@ void machine_set_ui(struct machine *m, const struct machine_ui *ui)
 }
 
 struct vga *machine_vga(struct machine *m) { return m->vga_ready ? &m->vga : NULL; }
+
+int machine_console_fd(struct machine *m, bool *terminal)
+{
+    const struct chardev *ch = m->serial;
+    *terminal = ch && ch->in_fd >= 0 && isatty(ch->in_fd);
+    return ch ? ch->in_fd : -1;
+}
 
 bool machine_send_keys(struct machine *m, const uint8_t *set2, unsigned n)
 {

@@ -55,6 +55,9 @@ void machine_destroy(struct machine *m);
 int machine_run(struct machine *m);
 /* Attaches a front end (copied); NULL detaches it. */
 void machine_set_ui(struct machine *m, const struct machine_ui *ui);
+/* The host descriptor COM1 reads input from (-serial stdio), or -1; *terminal tells whether it
+ * is a terminal. */
+int machine_console_fd(struct machine *m, bool *terminal);
 /* The VGA adapter, or NULL with -vga none. */
 struct vga *machine_vga(struct machine *m);
 /* Host keyboard input: one key event as PS/2 set-2 bytes. Returns false when the keyboard has no

@@ -9,6 +9,7 @@
 #include "devices/blockdev.h"
 #include "emu/log.h"
 #include "machine/machine.h"
+#include "ui/pace.h"
 #include "ui/screenshot.h"
 #ifdef TURTLES_SDL
 #include "ui/sdl.h"
@@ -76,6 +77,14 @@ static void usage(FILE *f)
         "                     (-d vmx traces every VM entry and exit, -d vmcs dumps the VMCS)\n"
         "  -D FILE            write the log to FILE instead of standard error\n"
         "  -max-insns N       stop with exit status 124 after N instructions\n"
+        "  -icount [shift=0][,sleep=on|off]\n"
+        "                     the guest clock counts instructions, one per nanosecond (QEMU's\n"
+        "                     shift=0; no other shift). sleep=on: while the guest is halted,\n"
+        "                     guest time waits for the wall clock (an idle shell does not race\n"
+        "                     ahead or keep the host busy); sleep=off: it skips straight to the\n"
+        "                     next timer. Default: on when COM1 is stdio on a terminal (a\n"
+        "                     window always paces), off otherwise. The guest reads the same\n"
+        "                     times either way; only when input arrives depends on the host\n"
         "  -seed N            seed of the generator behind RDRAND/RDSEED (default: a fixed\n"
         "                     constant). The numbers are deterministic, never entropy: the\n"
         "                     same seed gives the same numbers on every run\n"
@@ -132,6 +141,7 @@ int main(int argc, char **argv)
     cfg.drives = drives;
     const char *display = NULL; /* NULL: choose (SDL when possible) */
     const char *screenshot = NULL;
+    int idle_sleep = -1; /* -icount sleep=: -1 by default (on for a terminal console), 0 off, 1 on */
 
     for (int k = 1; k < argc; k++) {
         const char *o = argv[k];
@@ -158,6 +168,27 @@ int main(int argc, char **argv)
             }
             if (!cpu_model_find(v)) die("unknown CPU model '%s' (try -cpu help)", v);
             cfg.cpu_model = v;
+        } else if (!strcmp(o, "-icount")) {
+            /* QEMU's -icount [shift=N][,sleep=on|off]: turtles' clock is always one instruction
+             * per nanosecond (QEMU's shift=0); sleep decides whether an idle guest waits for the
+             * wall clock (ui/pace.c) */
+            char buf[128];
+            const char *v = ARG();
+            if (strlen(v) >= sizeof buf) die("-icount %s: too long", v);
+            strcpy(buf, v);
+            for (char *save = NULL, *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                if (!strcmp(t, "0") || !strcmp(t, "shift=0"))
+                    continue;
+                else if (!strcmp(t, "sleep=on"))
+                    idle_sleep = 1;
+                else if (!strcmp(t, "sleep=off"))
+                    idle_sleep = 0;
+                else if (!strncmp(t, "shift=", 6) || (*t >= '0' && *t <= '9'))
+                    die("-icount %s: turtles' clock is fixed at one instruction per nanosecond "
+                        "(shift=0)", t);
+                else
+                    die("-icount: unknown option '%s' (turtles knows shift=0 and sleep=on|off)", t);
+            }
         } else if (!strcmp(o, "-seed")) {
             const char *v = ARG();
             char *end;
@@ -273,7 +304,22 @@ int main(int argc, char **argv)
 #ifdef TURTLES_SDL
     if (win && !sdl_display_attach(win, m, err, sizeof err)) die("%s", err);
 #endif
+    /* Idle pacing: a window paces by itself; otherwise on a terminal console unless
+     * -icount sleep=off, and anywhere with -icount sleep=on */
+    struct pace *pace = NULL;
+    bool terminal;
+    int con_fd = machine_console_fd(m, &terminal);
+#ifdef TURTLES_SDL
+    bool window = win != NULL;
+#else
+    bool window = false;
+#endif
+    if (!window && (idle_sleep == 1 || (idle_sleep == -1 && terminal))) {
+        pace = pace_attach(m, con_fd);
+        if (!pace) die("%s", "out of memory");
+    }
     int status = machine_run(m);
+    pace_close(pace);
     if (screenshot && machine_vga(m) && !screenshot_write(machine_vga(m), screenshot, err, sizeof err)) {
         fprintf(stderr, "turtles: -screenshot: %s\n", err);
         if (!status) status = 1;
