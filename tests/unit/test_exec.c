@@ -2,56 +2,21 @@
  * on the loop itself: small real-mode programs run from RAM through cpu_run on a CPU with 1 MiB
  * of RAM and an empty port bus. Time: one retired instruction is 1 ns, PAUSE PAUSE_NS in all
  * (cpu/ops/system.c). */
-#include "cpu/cpu_priv.h"
-#include "cpu/cpumodel.h"
-#include "cpu/icache.h"
-#include "devices/bus.h"
-#include "mmu/memmap.h"
+#include "realmode_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RAM_SIZE (1u << 20)
-#define CODE 0x1000u /* programs run at 0000:1000 */
 
-static struct memmap *mem;
-static struct bus *bus;
-static struct cpu *c;
-static uint8_t *ram;
 
 static void setup(void)
 {
-    mem = memmap_create(RAM_SIZE);
-    ck_assert(mem != NULL);
-    ram = memmap_add_backed(mem, 0, RAM_SIZE, REG_RAM, "ram");
-    ck_assert(ram != NULL);
-    bus = bus_create();
-    ck_assert(bus != NULL);
-    c = cpu_create(cpu_model_default(), mem, bus);
-    ck_assert(c != NULL);
+    fixture_create(cpu_model_default());
 }
 
-static void teardown(void)
-{
-    cpu_destroy(c);
-    bus_destroy(bus);
-    memmap_destroy(mem);
-}
-
-/* Loads a real-mode program at 0000:CODE with all segments 0 and SP 0x8000, and wakes the CPU
- * (a previous program may have ended in HLT). The bytes are written behind the CPU's back, so
- * decoded blocks are dropped. */
-static void load(const uint8_t *code, size_t len)
-{
-    memcpy(ram + CODE, code, len);
-    icache_flush(c->icache);
-    c->halted = 0;
-    for (unsigned s = 0; s < 6; s++) seg_load_real(c, s, 0);
-    cpu_update_mode(c);
-    RIP(c) = CODE;
-    c->gpr[4] = 0x8000;
-}
+/* Loads a real-mode program at 0000:CODE with SP 0x8000 (realmode_fixture.h). */
+static void load(const uint8_t *code, size_t len) { load_real(code, len, 0x8000); }
 
 /* PAUSE retires as one instruction and charges PAUSE_NS - 1 more ns of guest time. */
 START_TEST(pause_charges_time)

@@ -11,26 +11,16 @@
  *    qualification (the only test of the SIPI exit: one CPU cannot send itself a SIPI while it
  *    waits); NMIs, interrupts, INIT and the preemption timer do not end the wait, and the INIT
  *    stays latched until an entry into another activity state, then exits with reason 3. */
-#include "cpu/cpu_priv.h"
-#include "cpu/cpumodel.h"
-#include "cpu/icache.h"
 #include "cpu/vmx/vmx.h"
-#include "devices/bus.h"
-#include "mmu/memmap.h"
+#include "realmode_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RAM_SIZE (1u << 20)
-#define CODE 0x1000u /* programs run at 0000:1000 */
 #define STACK 0x8000u
 #define VMCS_ADDR 0x20000u
 
-static struct memmap *mem;
-static struct bus *bus;
-static struct cpu *c;
-static uint8_t *ram;
 static int apic_inits; /* calls of the apic_init hook */
 
 static void count_apic_init(void *apic)
@@ -41,36 +31,13 @@ static void count_apic_init(void *apic)
 
 static void setup(void)
 {
-    mem = memmap_create(RAM_SIZE);
-    ck_assert(mem != NULL);
-    ram = memmap_add_backed(mem, 0, RAM_SIZE, REG_RAM, "ram");
-    ck_assert(ram != NULL);
-    bus = bus_create();
-    ck_assert(bus != NULL);
-    c = cpu_create(cpu_model_find("corei7"), mem, bus);
-    ck_assert(c != NULL);
+    fixture_create(cpu_model_find("corei7"));
     ck_assert(c->vmx != NULL);
     apic_inits = 0;
 }
 
-static void teardown(void)
-{
-    cpu_destroy(c);
-    bus_destroy(bus);
-    memmap_destroy(mem);
-}
-
-/* Loads a real-mode program at 0000:CODE with all segments 0 and SP STACK. */
-static void load(const uint8_t *code, size_t len)
-{
-    memcpy(ram + CODE, code, len);
-    icache_flush(c->icache);
-    c->halted = 0;
-    for (unsigned s = 0; s < 6; s++) seg_load_real(c, s, 0);
-    cpu_update_mode(c);
-    RIP(c) = CODE;
-    c->gpr[4] = STACK;
-}
+/* Loads a real-mode program at 0000:CODE with SP STACK. */
+static void load(const uint8_t *code, size_t len) { load_real(code, len, STACK); }
 
 /* Table 10-1, INIT column, on the BSP: what is reset and what is kept. */
 START_TEST(init_state_bsp)

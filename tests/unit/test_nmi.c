@@ -2,18 +2,12 @@
  * programs on a CPU with 1 MiB of RAM, the NMI requested with cpu_nmi() between runs and steps,
  * so that it is pending at exactly the instruction boundary a test needs (a shadow, HLT, inside
  * the handler). The NMI handler (IVT vector 2) records the IP it will return to and counts. */
-#include "cpu/cpu_priv.h"
-#include "cpu/cpumodel.h"
-#include "cpu/icache.h"
-#include "devices/bus.h"
-#include "mmu/memmap.h"
+#include "realmode_fixture.h"
 
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RAM_SIZE (1u << 20)
-#define CODE 0x1000u    /* programs run at 0000:1000 */
 #define NMI_H 0x2000u   /* the NMI handler */
 #define OTHER_H 0x2400u /* the handler of the other vectors a test uses */
 #define COUNT 0x3000u   /* word: NMIs taken */
@@ -21,10 +15,6 @@
 #define HLOG 0x3100u     /* bytes: the handlers' log (STOSB), DI starts here */
 #define STACK 0x8000u
 
-static struct memmap *mem;
-static struct bus *bus;
-static struct cpu *c;
-static uint8_t *ram;
 
 static void set_ivt(unsigned vec, uint16_t ip)
 {
@@ -37,14 +27,7 @@ static unsigned word_at(unsigned a) { return ram[a] | ram[a + 1] << 8; }
 
 static void setup(void)
 {
-    mem = memmap_create(RAM_SIZE);
-    ck_assert(mem != NULL);
-    ram = memmap_add_backed(mem, 0, RAM_SIZE, REG_RAM, "ram");
-    ck_assert(ram != NULL);
-    bus = bus_create();
-    ck_assert(bus != NULL);
-    c = cpu_create(cpu_model_default(), mem, bus);
-    ck_assert(c != NULL);
+    fixture_create(cpu_model_default());
     /* the NMI handler: log 2, record the return IP, count, IRET */
     static const uint8_t nmi_h[] = {
         0xb0, 0x02,             /* mov al, 2 */
@@ -59,23 +42,10 @@ static void setup(void)
     set_ivt(EXC_NMI, NMI_H);
 }
 
-static void teardown(void)
-{
-    cpu_destroy(c);
-    bus_destroy(bus);
-    memmap_destroy(mem);
-}
-
-/* Loads a real-mode program at 0000:CODE with all segments 0, SP STACK and DI HLOG. */
+/* Loads a real-mode program at 0000:CODE with SP STACK and DI HLOG. */
 static void load(const uint8_t *code, size_t len)
 {
-    memcpy(ram + CODE, code, len);
-    icache_flush(c->icache);
-    c->halted = 0;
-    for (unsigned s = 0; s < 6; s++) seg_load_real(c, s, 0);
-    cpu_update_mode(c);
-    RIP(c) = CODE;
-    c->gpr[4] = STACK;
+    load_real(code, len, STACK);
     c->gpr[7] = HLOG;
 }
 
