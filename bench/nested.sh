@@ -210,6 +210,11 @@ ref() { echo "turtles-${1##*-}"; }
     for name in turtles-l2 turtles-l3; do
         [ "${INSNS[$name]}" = - ] || echo "$(label "$name"): ${INSNS[$name]} instructions (median)."
     done
+    # the issue's nesting measure: the innermost guest's own boot at depth 2 against depth 1
+    for e in turtles qemu bochs; do
+        r=$(ratio "${OWN[$e-l3]}" "${OWN[$e-l2]}")
+        [ "$r" = n/a ] || echo "${e}: L3's own boot / L2's own boot (innermost columns) = $r"
+    done
     echo "Kernel command line (L1's; every inner level inherits it): $append"
     echo "turtles: -cpu corei7 (default, VMX), kvm_intel nested=1."
     echo "QEMU: $(qemu-system-x86_64 --version | head -1 | sed 's/QEMU emulator version //'), -accel tcg -cpu $qemu_cpu, kvm_amd nested=1."
