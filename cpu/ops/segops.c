@@ -3,7 +3,6 @@
  * SYSCALL/SYSRET, SYSENTER/SYSEXIT, SWAPGS, RD/WR FS/GS BASE (SDM Vol.2 instruction pages).
  */
 #include "cpu/seg.h"
-#include "cpu/vmx/vmx.h"
 
 /* Flat segment caches loaded by SYSCALL/SYSRET/SYSENTER/SYSEXIT (fixed values, not read from the
  * GDT): base 0, limit 4G, G = 1, present, S = 1. */
@@ -144,12 +143,11 @@ HANDLER(jmp_Ep)
 }
 
 HANDLER(ret_far) { far_ret(c, i->osz, i->op == OP_retf_Iw ? (uint16_t)i->imm : 0); }
-/* IRET ends the blocking of NMIs, even when it faults (SDM Vol.3A 6.7.1; Vol.3C 27.2.3), except
- * in VMX non-root operation with "NMI exiting", where it leaves NMI blocking alone (Vol.3C 25.3;
- * virtual-NMI blocking is cpu/vmx/gate.c's) */
+/* IRET ends the blocking of NMIs, even when it faults (SDM Vol.3A 6.7.1; Vol.3C 27.2.3). In VMX
+ * non-root operation the gate decides (cpu/vmx/gate.c, IC_IRET). */
 HANDLER(iret)
 {
-    if (!(c->ctx & CTX_VMX) || !(c->vmx->pin & PIN_NMI_EXITING)) c->nmi_blocked = false;
+    c->nmi_blocked = false;
     cpu_iret(c, i->osz);
 }
 

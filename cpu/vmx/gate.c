@@ -596,11 +596,15 @@ static void gate(struct cpu *c, const struct insn *i)
          * virtual-NMI blocking). The blocking it found is kept for an EPT violation or a
          * page-modification log-full exit during it (27.2.1 bit 12, cpu/vmx/ept.c). */
         x->iret_nmi_blocked = (x->pin & PIN_VIRTUAL_NMIS) ? x->vnmi_blocked : c->nmi_blocked;
-        /* ... also when IRET faults (25.3), so before it runs. Blocking by NMI is the IRET
-         * handler's: cleared with "NMI exiting" 0, left alone with 1 (cpu/ops/segops.c). */
+        /* ... also when IRET faults (25.3), so before it runs. Blocking by NMI: with "NMI
+         * exiting" 0 IRET operates normally and unblocks NMIs (the plain handler); with 1 it
+         * leaves that blocking alone (25.3), so only the return itself runs. */
         if (x->pin & PIN_VIRTUAL_NMIS) x->vnmi_blocked = false;
         x->in_iret = true; /* a fault on it is reported with bit 12 (vmx_deliver_hook) */
-        run_plain(c, i);
+        if (x->pin & PIN_NMI_EXITING)
+            cpu_iret(c, i->osz);
+        else
+            run_plain(c, i);
         x->in_iret = false;
         return;
     default: break;
