@@ -187,5 +187,3 @@ bool ioapic_routes_mode(const struct ioapic *io, unsigned dm)
     }
     return false;
 }
-
-bool ioapic_routes_nmi(const struct ioapic *io) { return ioapic_routes_mode(io, APIC_DM_NMI); }

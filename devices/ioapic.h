@@ -40,10 +40,9 @@ void ioapic_set_irq(void *opaque, int pin, int level);
 /* The local APICs' EOI for a level-triggered vector (also the version-0x20 EOI register): clears
  * Remote IRR of the level entries with that vector and re-delivers still-asserted pins. */
 void ioapic_eoi(struct ioapic *io, uint8_t vector);
-/* Whether some unmasked redirection entry has NMI delivery mode, so that a device interrupt can
- * raise an NMI (the board asks when the CPU halts with interrupts off). Never fails. */
-bool ioapic_routes_nmi(const struct ioapic *io);
-/* The same for any delivery mode dm (APIC_DM_*), e.g. INIT. Never fails. */
+/* Whether some unmasked redirection entry has delivery mode dm (APIC_DM_*, e.g. NMI or INIT), so
+ * that a device interrupt can raise such an event (the board asks when the CPU halts with
+ * interrupts off). Never fails. */
 bool ioapic_routes_mode(const struct ioapic *io, unsigned dm);
 
 extern const struct mmio_ops ioapic_mmio_ops;

@@ -239,8 +239,6 @@ bool lapic_lint0_mode(const struct lapic *l, unsigned dm)
     return lapic_hw_enabled(l) && !(e & LVT_MASKED) && ((e >> 8) & 7u) == dm;
 }
 
-bool lapic_lint0_nmi(const struct lapic *l) { return lapic_lint0_mode(l, APIC_DM_NMI); }
-
 void lapic_deliver(struct lapic *l, const struct apic_msg *m)
 {
     if (!lapic_hw_enabled(l)) return;

@@ -149,10 +149,9 @@ void lapic_set_cr8(struct lapic *l, uint8_t v);
  * output goes to the BSP's LINT0. With the APIC hardware-disabled the pins are the core's INTR and
  * NMI (SDM 11.4.3). Never raises. */
 void lapic_lint_set(void *opaque, int n, int level);
-/* Whether an edge on LINT0 (the 8259's output on the PC) would be delivered as an NMI: the APIC
- * enabled and LVT LINT0 unmasked with NMI delivery mode (SDM 11.5.1). Never fails. */
-bool lapic_lint0_nmi(const struct lapic *l);
-/* The same for any delivery mode dm (APIC_DM_*), e.g. INIT. Never fails. */
+/* Whether an edge on LINT0 (the 8259's output on the PC) would be delivered with delivery mode
+ * dm (APIC_DM_*, e.g. NMI or INIT): the APIC enabled and LVT LINT0 unmasked with that mode (SDM
+ * 11.5.1). Never fails. */
 bool lapic_lint0_mode(const struct lapic *l, unsigned dm);
 
 /* Accepts a bus message already addressed to this LAPIC (SDM 11.6.3, 11.8.4). Never raises. */

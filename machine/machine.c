@@ -130,9 +130,6 @@ static void board_set_intr(void *o, bool level)
     struct machine *m = o;
     if (m->cpu) cpu_set_intr(m->cpu, level);
 }
-/* Interrupt routing (the QEMU pc topology): ISA IRQ n goes to 8259 input n and to IOAPIC pin n
- * (IRQ0 to pin 2, as the MADT's override says); the 8259's output enters the LAPIC's LINT0
- * (ExtINT, virtual-wire mode); the LAPIC drives the CPU's INTR and answers its INTA. */
 /* The local APIC's NMI delivery (ICR IPIs, LVT entries, LINT1 with the APIC disabled) is the
  * CPU's NMI input. The PC's other NMI source, the chipset's SERR#/IOCHK# NMI into LINT1 (gated
  * by port 61h bits 2-3 and port 70h bit 7), has nothing to raise it on this board: no parity
@@ -142,11 +139,11 @@ static void board_nmi(void *o)
     struct machine *m = o;
     if (m->cpu) cpu_nmi(m->cpu);
 }
-/* Whether a device interrupt can still become an NMI: an IOAPIC pin or LVT LINT0 (the 8259)
- * with NMI delivery mode. */
-static bool board_nmi_armed(const struct machine *m)
+/* Whether a device interrupt can still become an event of delivery mode dm (NMI, INIT): an
+ * IOAPIC pin or LVT LINT0 (the 8259) with that mode. */
+static bool board_routes(const struct machine *m, unsigned dm)
 {
-    return ioapic_routes_nmi(&m->ioapic) || lapic_lint0_nmi(&m->lapic);
+    return ioapic_routes_mode(&m->ioapic, dm) || lapic_lint0_mode(&m->lapic, dm);
 }
 /* The local APIC's INIT and Start-Up deliveries (ICR IPIs, an LVT or IOAPIC entry with INIT
  * delivery mode) are the CPU's INIT and SIPI inputs (SDM Vol.3A 11.6.1); the CPU applies INIT
@@ -166,12 +163,9 @@ static void board_apic_init(void *o)
     struct machine *m = o;
     lapic_init_signal(&m->lapic);
 }
-/* Whether a device interrupt can still become an INIT (an IOAPIC pin or LVT LINT0 with INIT
- * delivery mode): what can end wait-for-SIPI on a single CPU. */
-static bool board_init_armed(const struct machine *m)
-{
-    return ioapic_routes_mode(&m->ioapic, APIC_DM_INIT) || lapic_lint0_mode(&m->lapic, APIC_DM_INIT);
-}
+/* Interrupt routing (the QEMU pc topology): ISA IRQ n goes to 8259 input n and to IOAPIC pin n
+ * (IRQ0 to pin 2, as the MADT's override says); the 8259's output enters the LAPIC's LINT0
+ * (ExtINT, virtual-wire mode); the LAPIC drives the CPU's INTR and answers its INTA. */
 static int board_irq_ack(void *o)
 {
     struct machine *m = o;
@@ -867,9 +861,9 @@ int machine_run(struct machine *m)
             uint64_t at;
             bool can_wake = cpu_halt_wakeup(c, &at);
             /* an NMI ends HLT whatever RFLAGS.IF is (SDM Vol.3A 6.7), if one can still come */
-            can_wake = can_wake || (cpu_nmi_wakes_halt(c) && board_nmi_armed(m));
+            can_wake = can_wake || (cpu_nmi_wakes_halt(c) && board_routes(m, APIC_DM_NMI));
             /* so does an INIT, and it is all that ends wait-for-SIPI here (one CPU, no SIPI) */
-            can_wake = can_wake || (cpu_init_wakes_halt(c) && board_init_armed(m));
+            can_wake = can_wake || (cpu_init_wakes_halt(c) && board_routes(m, APIC_DM_INIT));
             uint64_t nd = can_wake ? clock_next_deadline(&m->clk) : UINT64_MAX;
             if (at < nd) nd = at;
             /* A front end may hold an idle guest back to the wall clock and deliver input that
