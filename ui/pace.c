@@ -23,31 +23,44 @@
 #define IDLE_WAIT_MS 20        /* longest single wait, so the loop stays responsive */
 #define MAX_LAG_NS 50000000ull /* how far an idle guest may stay behind the wall clock */
 
-struct pace {
-    struct machine *m;
-    int fd;
-    uint64_t host0; /* host time at guest time 0, moved forward as the guest lags */
-};
-
-static uint64_t host_ns(void)
+uint64_t pace_host_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+void pace_clock_start(struct pace_clock *k) { k->host0 = pace_host_ns(); }
+
+int pace_clock_wait_ms(struct pace_clock *k, uint64_t now_ns, uint64_t until_ns)
+{
+    uint64_t host = pace_host_ns() - k->host0;
+    if (host > now_ns + MAX_LAG_NS) {
+        k->host0 += host - now_ns - MAX_LAG_NS;
+        host = now_ns + MAX_LAG_NS;
+    }
+    if (until_ns != UINT64_MAX && host >= until_ns) return 0;
+    uint64_t wait_ns = until_ns == UINT64_MAX ? IDLE_WAIT_MS * 1000000ull : until_ns - host;
+    if (wait_ns > IDLE_WAIT_MS * 1000000ull) wait_ns = IDLE_WAIT_MS * 1000000ull;
+    return (int)(wait_ns / 1000000ull) + 1;
+}
+
+bool pace_clock_reached(const struct pace_clock *k, uint64_t until_ns)
+{
+    return until_ns != UINT64_MAX && pace_host_ns() - k->host0 >= until_ns;
+}
+
+struct pace {
+    struct machine *m;
+    int fd;
+    struct pace_clock clock;
+};
+
 static bool pace_idle(void *opaque, uint64_t now_ns, uint64_t until_ns)
 {
     struct pace *p = opaque;
-    uint64_t host = host_ns() - p->host0;
-    if (host > now_ns + MAX_LAG_NS) {
-        p->host0 += host - now_ns - MAX_LAG_NS;
-        host = now_ns + MAX_LAG_NS;
-    }
-    if (until_ns != UINT64_MAX && host >= until_ns) return true;
-    uint64_t wait_ns = until_ns == UINT64_MAX ? IDLE_WAIT_MS * 1000000ull : until_ns - host;
-    if (wait_ns > IDLE_WAIT_MS * 1000000ull) wait_ns = IDLE_WAIT_MS * 1000000ull;
-    int ms = (int)(wait_ns / 1000000ull) + 1;
+    int ms = pace_clock_wait_ms(&p->clock, now_ns, until_ns);
+    if (!ms) return true;
     if (p->fd >= 0) {
         struct pollfd pfd = {.fd = p->fd, .events = POLLIN};
         /* input (or a hang-up): run the CPU, whose slice ends with the console's poll */
@@ -56,7 +69,7 @@ static bool pace_idle(void *opaque, uint64_t now_ns, uint64_t until_ns)
         struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
         nanosleep(&ts, NULL);
     }
-    return until_ns != UINT64_MAX && host_ns() - p->host0 >= until_ns;
+    return pace_clock_reached(&p->clock, until_ns);
 }
 
 struct pace *pace_attach(struct machine *m, int fd)
@@ -65,7 +78,7 @@ struct pace *pace_attach(struct machine *m, int fd)
     if (!p) return NULL;
     p->m = m;
     p->fd = fd;
-    p->host0 = host_ns();
+    pace_clock_start(&p->clock);
     struct machine_ui ui = {.idle = pace_idle, .opaque = p};
     machine_set_ui(m, &ui);
     return p;

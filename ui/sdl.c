@@ -8,16 +8,14 @@
 #include <SDL.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "devices/vga_render.h"
 #include "machine/machine.h"
 #include "ui/keymap.h"
+#include "ui/pace.h"
 
 #define FRAME_NS 16666667ull   /* redraw at most every 1/60 s of host time */
 #define SLICE_NS 1000000ull    /* return to the window every 1 ms of guest time */
-#define IDLE_WAIT_MS 20        /* longest single wait of an idle guest */
-#define MAX_LAG_NS 50000000ull /* how far an idle guest may stay behind the wall clock */
 #define KEY_QUEUE 64
 
 struct sdl_display {
@@ -28,7 +26,8 @@ struct sdl_display {
     SDL_Texture *tex;
     unsigned tex_w, tex_h;
     struct vga_frame frame;
-    uint64_t host0, last_draw; /* host ns */
+    struct pace_clock clock; /* what an idle guest waits for (ui/pace.c) */
+    uint64_t last_draw;      /* host ns */
     /* key events the keyboard had no room for yet */
     struct pending_key {
         uint8_t bytes[KEYMAP_MAX_BYTES];
@@ -37,12 +36,7 @@ struct sdl_display {
     unsigned key_head, key_count;
 };
 
-static uint64_t host_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
+static uint64_t host_ns(void) { return pace_host_ns(); }
 
 bool sdl_display_available(void)
 {
@@ -105,7 +99,7 @@ static void draw(struct sdl_display *d)
 {
     uint64_t now = host_ns();
     /* the text cursor blinks on host time: it is never visible to the guest */
-    bool cursor_on = ((now - d->host0) / 266666667ull) % 2 == 0;
+    bool cursor_on = ((now - d->clock.host0) / 266666667ull) % 2 == 0;
     if (!vga_render(d->vga, &d->frame, cursor_on)) return;
     if (!d->tex || d->tex_w != d->frame.width || d->tex_h != d->frame.height) {
         if (d->tex) SDL_DestroyTexture(d->tex);
@@ -137,21 +131,13 @@ static bool sdl_idle(void *opaque, uint64_t now_ns, uint64_t until_ns)
     if (handle_events(d)) return false;
     if (host_ns() - d->last_draw >= FRAME_NS) draw(d);
     /* Guest time may not run ahead of host time while the guest idles: wait until the wall
-     * clock reaches the next timer (in slices, so the window stays responsive). A guest that was
-     * busy lags the wall clock (emulation is slower than 1 instruction per ns); that lag is
-     * forgotten down to MAX_LAG_NS, so its idle periods (a boot menu's countdown) still take
-     * their time. */
-    uint64_t host = host_ns() - d->host0;
-    if (host > now_ns + MAX_LAG_NS) {
-        d->host0 += host - now_ns - MAX_LAG_NS;
-        host = now_ns + MAX_LAG_NS;
-    }
-    if (until_ns != UINT64_MAX && host >= until_ns) return true;
-    uint64_t wait_ns = until_ns == UINT64_MAX ? IDLE_WAIT_MS * 1000000ull : until_ns - host;
-    if (wait_ns > IDLE_WAIT_MS * 1000000ull) wait_ns = IDLE_WAIT_MS * 1000000ull;
+     * clock reaches the next timer (in slices, so the window stays responsive; ui/pace.c
+     * explains the lag it forgets, so a boot menu's countdown still takes its time). */
+    int ms = pace_clock_wait_ms(&d->clock, now_ns, until_ns);
+    if (!ms) return true;
     /* with a NULL event SDL only waits; the event stays queued for the next handle_events */
-    if (SDL_WaitEventTimeout(NULL, (int)(wait_ns / 1000000ull) + 1)) return false;
-    return until_ns != UINT64_MAX && host_ns() - d->host0 >= until_ns;
+    if (SDL_WaitEventTimeout(NULL, ms)) return false;
+    return pace_clock_reached(&d->clock, until_ns);
 }
 
 struct sdl_display *sdl_display_open(char *err, size_t errlen)
@@ -174,7 +160,7 @@ struct sdl_display *sdl_display_open(char *err, size_t errlen)
         sdl_display_close(d);
         return NULL;
     }
-    d->host0 = host_ns();
+    pace_clock_start(&d->clock);
     return d;
 }
 
@@ -187,7 +173,7 @@ bool sdl_display_attach(struct sdl_display *d, struct machine *m, char *err, siz
     }
     d->m = m;
     d->vga = vga;
-    d->host0 = host_ns();
+    pace_clock_start(&d->clock);
     struct machine_ui ui = {.poll = sdl_poll, .idle = sdl_idle, .opaque = d, .slice_ns = SLICE_NS};
     machine_set_ui(m, &ui);
     return true;
