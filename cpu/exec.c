@@ -25,10 +25,10 @@ static uint64_t fetch_lin(struct cpu *c)
 }
 
 /* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
- * bytes through the fetch path; the second page's translation may raise #PF. */
-static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out)
+ * bytes through the fetch path; the second page's translation may raise #PF. The bytes read go to
+ * buf (16 bytes). */
+static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *buf)
 {
-    uint8_t buf[16];
     size_t have = 0;
     for (;;) {
         uint64_t a = (lin + have) & c->lin_mask;
@@ -81,54 +81,107 @@ void cpu_insn_end_marker(struct insn *i)
     i->op = OP_INVALID;
 }
 
-/* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). */
-static const struct block *lookup_block(struct cpu *c, struct block *tmp)
+/* A one-instruction block outside the cache: decoded across a page boundary or from MMIO, or
+ * run_one's copy of a cached block's first instruction (a union, because a struct with a flexible
+ * array cannot be a member of another struct). */
+union tmp_block {
+    struct block b;
+    unsigned char room[sizeof(struct block) + 2 * sizeof(struct insn)];
+};
+
+/* Marks host page hp as holding decoded code, so that writes to it from now on take the slow
+ * path and bump its stamp. */
+static void note_code_page(struct cpu *c, uint64_t hp)
 {
+    if (c->mem->code[hp]) return;
+    c->mem->code[hp] = 1;
+    tlb_flush_writes(c->tlb);
+    vmx_tlb_flush_writes_saved(c); /* saved VMX TLB contexts must not bypass SMC either */
+}
+
+/* The block at lin (in the reserved space b, for slot) is one instruction that runs on into the
+ * next page: decoded through a 15-byte buffer, and cached with both pages' stamps unless the
+ * next page is not RAM (then it is decoded anew each time, into tmp). */
+static const struct block *cross_block(struct cpu *c, uint64_t lin, struct block *b,
+                                       struct block **slot, union tmp_block *tmpb)
+{
+    struct memmap *m = c->mem;
+    uint64_t gpa, gpa2;
+    uint8_t bytes[16];
+    uint8_t *page = mmu_fetch_page(c, lin, &gpa);
+    uint8_t *page2 = mmu_fetch_page(c, (lin + 0x1000 - (lin & 0xfff)) & c->lin_mask, &gpa2);
+    uint64_t hp = (uint64_t)(page - (lin & 0xfff) - m->host) >> 12;
+    if (!page2) b = &tmpb->b;
+    b->n = 1;
+    b->gpa = gpa;
+    b->ctx = c->ctx;
+    b->hpage = (uint32_t)hp;
+    b->cross = page2 != NULL;
+    if (page2) {
+        b->hpage2 = (uint32_t)((uint64_t)(page2 - (gpa2 & 0xfff) - m->host) >> 12);
+        note_code_page(c, b->hpage2);
+        b->stamp2 = m->stamp[b->hpage2];
+    }
+    b->stamp = m->stamp[hp];
+    decode_slow(c, lin, &b->insn[0], bytes);
+    cpu_insn_end_marker(&b->insn[1]);
+    if (!page2) return b;
+    icache_commit(c->icache, slot, b);
+    if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, bytes, b);
+    return b;
+}
+
+/* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). A decode
+ * may empty the cache (icache.flushes changes): block pointers from before are then dead. */
+static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
+{
+    struct block *tmp = &tmpb->b;
     uint64_t lin = fetch_lin(c);
     uint64_t gpa;
-    c->icache->lookups++;
+    struct icache *ic = c->icache;
+    ic->lookups++;
     uint8_t *page = mmu_fetch_page(c, lin, &gpa);
     struct memmap *m = c->mem;
+    uint8_t bytes[16];
     if (unlikely(!page)) {
         /* executing from MMIO: decode one instruction at a time, uncached */
         tmp->n = 1;
         tmp->hpage = 0;
         tmp->stamp = m->stamp[0];
-        decode_slow(c, lin, &tmp->insn[0]);
+        tmp->cross = 0;
+        decode_slow(c, lin, &tmp->insn[0], bytes);
         cpu_insn_end_marker(&tmp->insn[1]);
         return tmp;
     }
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
     uint64_t hp = (uint64_t)(page - m->host) >> 12;
-    struct block *b = icache_slot(c->icache, gpa, c->ctx);
-    if (likely(b->valid && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp]))
-        return b;
+    struct block **slot = icache_slot(ic, gpa, c->ctx);
+    struct block *b = *slot;
+    if (likely(b && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp])) {
+        if (likely(!b->cross)) return b;
+        /* the next page must still be the one it was decoded from, unwritten: its fetch
+         * translation may raise #PF, as fetching the instruction's bytes would */
+        uint64_t gpa2;
+        uint8_t *page2 = mmu_fetch_page(c, (lin + 0x1000 - (lin & 0xfff)) & c->lin_mask, &gpa2);
+        if (page2 && (uint64_t)(page2 - (gpa2 & 0xfff) - m->host) >> 12 == b->hpage2 &&
+            b->stamp2 == m->stamp[b->hpage2])
+            return b;
+    }
 
     /* Miss: decode a new block. Mark the page as holding code first, so writes to it from now
      * on take the slow path and bump the stamp. */
-    c->icache->misses++;
-    if (b->valid && b->gpa == gpa && b->ctx == c->ctx) c->icache->stale++;
-    if (!m->code[hp]) {
-        m->code[hp] = 1;
-        tlb_flush_writes(c->tlb);
-        vmx_tlb_flush_writes_saved(c); /* saved VMX TLB contexts must not bypass SMC either */
-    }
+    ic->misses++;
+    if (b && b->gpa == gpa && b->ctx == c->ctx) ic->stale++;
+    note_code_page(c, hp);
     unsigned off = (unsigned)(lin & 0xfff);
     unsigned n = 0;
-    b->valid = 0;
-    b->gen++;
+    b = icache_reserve(ic);
     while (n < BLOCK_MAX) {
         struct insn *i = &b->insn[n];
         enum decode_status st = decode_insn(&c->dctx, page + off, 0x1000 - off, i);
         if (st == DEC_NEED_MORE) {
             if (n > 0) break; /* end the block before the page-crossing instruction */
-            /* the block is this one instruction, decoded across the boundary, not cached */
-            tmp->n = 1;
-            tmp->hpage = (uint32_t)hp;
-            tmp->stamp = m->stamp[hp];
-            decode_slow(c, lin, &tmp->insn[0]);
-            cpu_insn_end_marker(&tmp->insn[1]);
-            return tmp;
+            return cross_block(c, lin, b, slot, tmpb);
         }
         if (st == DEC_OK) cpu_specialize(i);
         n++;
@@ -141,10 +194,11 @@ static const struct block *lookup_block(struct cpu *c, struct block *tmp)
     cpu_insn_end_marker(&b->insn[n]);
     b->gpa = gpa;
     b->ctx = c->ctx;
-    if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
     b->hpage = (uint32_t)hp;
     b->stamp = m->stamp[hp];
-    b->valid = 1;
+    b->cross = 0;
+    icache_commit(ic, slot, b);
+    if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, page + (lin & 0xfff), b);
     return b;
 }
 
@@ -185,16 +239,16 @@ void cpu_cut_block(struct cpu *c)
 /* Executes one instruction: the first of the block at RIP, run from a copy that ends after it. */
 static void run_one(struct cpu *c)
 {
-    struct block tmp;
+    union tmp_block tmp;
     c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
     const struct block *b = lookup_block(c, &tmp);
     if (b->n > 1) {
-        tmp.n = 1;
-        tmp.hpage = b->hpage;
-        tmp.stamp = b->stamp;
-        tmp.insn[0] = b->insn[0];
-        cpu_insn_end_marker(&tmp.insn[1]);
-        b = &tmp;
+        tmp.b.n = 1;
+        tmp.b.hpage = b->hpage;
+        tmp.b.stamp = b->stamp;
+        tmp.b.insn[0] = b->insn[0];
+        cpu_insn_end_marker(&tmp.b.insn[1]);
+        b = &tmp.b;
     }
     exec_insns(c, b, 1);
 }
@@ -203,12 +257,14 @@ static void run_one(struct cpu *c)
 static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct block *prev)
 {
     uint64_t rip = RIP(c);
+    const struct block_link *links = block_links(prev);
     for (unsigned k = 0; k < BLOCK_LINKS; k++) {
-        const struct block_link *l = &prev->link[k];
+        const struct block_link *l = &links[k];
         if (l->rip != rip || !l->to) continue;
         const struct block *n = l->to;
-        if (l->epoch == c->tlb->epoch && l->key == c->chain_key && l->gen == n->gen &&
-            n->stamp == c->mem->stamp[n->hpage])
+        if (l->epoch == c->tlb->epoch && l->key == c->chain_key &&
+            n->stamp == c->mem->stamp[n->hpage] &&
+            (likely(!n->cross) || n->stamp2 == c->mem->stamp[n->hpage2]))
             return n;
         return NULL;
     }
@@ -220,11 +276,12 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
 static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch,
                        uint32_t key)
 {
+    struct block_link *links = block_links(prev);
     unsigned k;
     for (k = 0; k < BLOCK_LINKS; k++)
-        if (!prev->link[k].to || prev->link[k].rip == rip) break;
+        if (!links[k].to || links[k].rip == rip) break;
     if (k == BLOCK_LINKS) k = prev->link_next++ % BLOCK_LINKS;
-    prev->link[k] = (struct block_link){(struct block *)b, rip, epoch, b->gen, key};
+    links[k] = (struct block_link){b, rip, epoch, key, 0};
 }
 
 /* Whether pending events need cpu_run between blocks. A maskable interrupt request does not
@@ -248,8 +305,9 @@ static ALWAYS_INLINE bool events_due(const struct cpu *c)
  * used up. Chaining is off while per-block logging (-d exec, -d cpu) is on. */
 static void run_blocks(struct cpu *c)
 {
-    struct block tmp;
+    union tmp_block tmp;
     struct block *prev = NULL;
+    uint64_t era = 0; /* icache.flushes when prev was looked up: links only within one era */
     bool chain = !(log_mask & (LOG_EXEC | LOG_CPU));
     for (;;) {
         const struct block *b = prev ? chain_next(c, prev) : NULL;
@@ -258,9 +316,11 @@ static void run_blocks(struct cpu *c)
             uint64_t rip = RIP(c), epoch = c->tlb->epoch;
             uint32_t key = c->chain_key;
             b = lookup_block(c, &tmp);
-            if (prev && b != &tmp) {
+            /* once the cache was emptied (by this decode or by a reset), prev's space may hold
+             * new blocks: it is not written */
+            if (prev && b != &tmp.b && c->icache->flushes == era)
                 link_block(prev, b, rip, epoch, key);
-            }
+            era = c->icache->flushes;
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)
                     log_printf("EXEC: %04x:%016llx icount=%llu\n", c->seg[SEG_CS].sel,
@@ -271,7 +331,7 @@ static void run_blocks(struct cpu *c)
         exec_insns(c, b, b->n);
         if (unlikely(c->pending) && events_due(c)) return;
         if (c->icount >= c->run_end) return;
-        prev = b == &tmp || !chain ? NULL : (struct block *)b;
+        prev = b == &tmp.b || !chain ? NULL : (struct block *)b;
     }
 }
 

@@ -891,9 +891,10 @@ int machine_run(struct machine *m)
                 (double)cpu_vtime(c) / 1e9, (double)c->idle_ns / 1e9, (double)c->pause_ns / 1e9,
                 (double)c->io_ns / 1e9);
     if (log_mask & LOG_STATS)
-        fprintf(stderr, "turtles: decoded-block cache: %llu lookups, %llu decodes (%llu of a written page)\n",
+        fprintf(stderr, "turtles: decoded-block cache: %llu lookups, %llu decodes (%llu of a written page), "
+                "emptied %llu times\n",
                 (unsigned long long)c->icache->lookups, (unsigned long long)c->icache->misses,
-                (unsigned long long)c->icache->stale);
+                (unsigned long long)c->icache->stale, (unsigned long long)c->icache->flushes);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;

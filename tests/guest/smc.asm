@@ -1,7 +1,10 @@
 ; smc -- self-modifying code in 64-bit mode: code copied to RAM is patched
 ; (a) by an instruction just ahead in the same basic block, (b) through a
 ; different linear alias of the same physical page, (c) after it has
-; already been executed once; the new bytes must execute.
+; already been executed once; the new bytes must execute. (d) and (e): an
+; instruction that runs on into the next page, after it has run once, sees
+; (d) a write to either page and (e) the next page mapped elsewhere (INVLPG:
+; SDM Vol.3A 4.10.4.1 says the next fetch then uses the new translation).
 ; SDM Vol.3A 11.6 (self-modifying code: a write to a code location that is
 ; currently cached in the processor causes the associated cache line to be
 ; invalidated; for cross-modifying code through another linear address
@@ -16,6 +19,8 @@
 
 CODE    equ 0x300000            ; RAM code page (identity mapped)
 ALIAS   equ 0x40000000          ; second mapping of the same page
+PAGE_A  equ 0x302000            ; (e): pages mapped after ALIAS's first
+PAGE_B  equ 0x303000
 PT64    equ LM_PT_END
 PD1     equ LM_PD + 0x1000
 
@@ -74,7 +79,51 @@ main:
     call rax
     CHECK32 eax, 10, "loop rewriting its own body (10 iterations)"
     CHECK32 ebx, 1+2+3+4+5+6+7+8+9+10, "each iteration saw the freshly written immediate"
+
+    ; (d) mov eax, imm32 at CODE+0xFFE: opcode and the immediate's low byte on the
+    ; first page, its other three bytes and a RET on the next one
+    mov byte [CODE + 0xffe], 0xb8
+    mov byte [CODE + 0xfff], 0x11
+    mov dword [CODE + 0x1000], 0xc3223344
+    mov eax, CODE + 0xffe
+    call call_rax
+    CHECK32 eax, 0x22334411, "instruction across a page boundary"
+    mov eax, CODE + 0xffe
+    call call_rax
+    CHECK32 eax, 0x22334411, "again (from the decoded-block cache)"
+    mov dword [CODE + 0x1000], 0xc3665544
+    mov eax, CODE + 0xffe
+    call call_rax
+    CHECK32 eax, 0x66554411, "a write to its second page is seen"
+    mov byte [CODE + 0xfff], 0x77
+    mov eax, CODE + 0xffe
+    call call_rax
+    CHECK32 eax, 0x66554477, "a write to its first page is seen"
+
+    ; (e) the same bytes through ALIAS (PT64[0] -> CODE); ALIAS+0x1000 maps page A,
+    ; then page B
+    mov dword [PAGE_A], 0xc3aabbcc
+    mov dword [PAGE_B], 0xc3ddeeff
+    mov qword [PT64 + 8], PAGE_A | 3
+    invlpg [ALIAS + 0x1000]
+    mov rax, ALIAS + 0xffe
+    call call_rax
+    CHECK32 eax, 0xaabbcc77, "next page mapped to page A"
+    mov rax, ALIAS + 0xffe
+    call call_rax
+    CHECK32 eax, 0xaabbcc77, "again (from the decoded-block cache)"
+    mov qword [PT64 + 8], PAGE_B | 3
+    invlpg [ALIAS + 0x1000]
+    mov rax, ALIAS + 0xffe
+    call call_rax
+    CHECK32 eax, 0xddeeff77, "next page remapped to page B (INVLPG)"
     FINISH
+
+; one call site for (d) and (e), so that a repeated call can reach its target
+; through the run loop's block link rather than a lookup
+call_rax:
+    call rax
+    ret
 
 ; position-independent code blocks copied to RAM
 blk_a:

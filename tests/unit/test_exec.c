@@ -143,6 +143,73 @@ START_TEST(intr_pending_if_clear_keeps_chaining)
 }
 END_TEST
 
+/* An instruction that runs on into the next page is decoded once and then found in the cache
+ * (it used to be decoded anew at every execution): MOV AX, imm16 with its immediate's high byte
+ * on the next page, run 1000 times by LOOP. */
+START_TEST(page_crossing_insn_cached)
+{
+    static const uint8_t prog[] = {
+        0xb9, 0xe8, 0x03, /* 1000 mov cx, 1000 */
+        0xe9, 0xf8, 0x0f, /* 1003 jmp 1ffe */
+    };
+    load(prog, sizeof prog);
+    static const uint8_t tail[] = {
+        0xb8, 0x34, /* 1ffe mov ax, 1234 (the 12 is at 2000) */
+        0x12,
+        0x43,       /* 2001 inc bx */
+        0xe2, 0xfa, /* 2002 loop 1ffe */
+        0xf4,       /* 2004 hlt */
+    };
+    memcpy(ram + 0x1ffe, tail, sizeof tail);
+    c->gpr[3] = 0;
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[0] & 0xffff, 0x1234);
+    ck_assert_uint_eq(c->gpr[3] & 0xffff, 1000);
+    ck_assert_uint_le(c->icache->misses, 5);
+}
+END_TEST
+
+/* With an arena that holds only a few blocks, the cache empties itself over and over while a
+ * loop of blocks of 2 to 30 instructions runs (a short one before long ones); every block still
+ * computes the right sum. Arenas of 40 sizes put the blocks at different places relative to
+ * where the arena starts over, among them places where the block run before an emptying lies
+ * inside the long block decoded after it: the run loop must not write a link into the old one
+ * then (without the era check in run_blocks, this test crashes). */
+START_TEST(icache_refills_when_full)
+{
+    uint8_t prog[2048];
+    size_t n = 0;
+    prog[n++] = 0x31; prog[n++] = 0xc0;                 /* xor ax, ax */
+    prog[n++] = 0xb9; prog[n++] = 50; prog[n++] = 0;    /* mov cx, 50 */
+    size_t top = n;
+    unsigned sum = 0;
+    for (unsigned k = 1; k <= 12; k++) {
+        unsigned adds = k % 3 == 1 ? 1 : k % 3 == 2 ? 29 : (k * 7) % 24 + 1;
+        for (unsigned r = 0; r < adds; r++) {
+            prog[n++] = 0x05; prog[n++] = (uint8_t)k; prog[n++] = 0; /* add ax, k */
+            sum += k;
+        }
+        prog[n++] = 0xeb; prog[n++] = 0;                /* jmp $+2: ends the block */
+    }
+    prog[n++] = 0x49;                                   /* dec cx */
+    int16_t rel = (int16_t)((int)top - (int)(n + 4));
+    prog[n++] = 0x0f; prog[n++] = 0x85;                 /* jnz top (rel16) */
+    prog[n++] = (uint8_t)rel; prog[n++] = (uint8_t)((uint16_t)rel >> 8);
+    prog[n++] = 0xf4;                                   /* hlt */
+    ck_assert_uint_le(n, sizeof prog);
+    for (unsigned step = 0; step < 40; step++) {
+        icache_destroy(c->icache);
+        c->icache = icache_create_sized(block_bytes(BLOCK_MAX) + 64 * step);
+        ck_assert(c->icache != NULL);
+        load(prog, n);
+        c->icache->flushes = 0;
+        ck_assert_int_eq(cpu_run(c, 1000000), CPU_STOP_HALT);
+        ck_assert_uint_eq(c->gpr[0] & 0xffff, (50 * sum) & 0xffff);
+        ck_assert_uint_ge(c->icache->flushes, 50);
+    }
+}
+END_TEST
+
 /* REP MOVS with DF = 1 (fast path: whole runs within a page at once) against an element-by-element
  * model, for a copy without overlap and for both overlapping directions, bytes and words. */
 static void rep_movs_down_case(unsigned esz, uint16_t src, uint16_t dst, uint16_t count)
@@ -246,6 +313,8 @@ static Suite *exec_suite(void)
     tcase_add_checked_fixture(f, setup, teardown);
     tcase_add_test(f, fault_rip_inside_block);
     tcase_add_test(f, rep_movs_down);
+    tcase_add_test(f, page_crossing_insn_cached);
+    tcase_add_test(f, icache_refills_when_full);
     suite_add_tcase(s, f);
     TCase *r = tcase_create("random");
     tcase_add_checked_fixture(r, setup, teardown);
