@@ -294,11 +294,18 @@ static void link_block(struct block *prev, const struct block *b, uint64_t rip, 
 static ALWAYS_INLINE bool events_due(const struct cpu *c)
 {
     uint32_t p = c->pending;
-    if (p & ~(PEND_INTR | PEND_NMI)) return true;
+    if (p & ~(PEND_INTR | PEND_NMI | PEND_VMX)) return true;
+    if (c->ctx & CTX_VMX) {
+        if (p & (PEND_INTR | PEND_NMI)) return true;
+        /* the same holds for interrupt-window exiting and virtual-interrupt delivery, which
+         * wait for RFLAGS.IF = 1 (vmx_events_due); KVM asks for an interrupt window while its
+         * guest runs with interrupts off, and looking at it after every block stopped all
+         * chaining in the guest */
+        return (p & PEND_VMX) && vmx_events_due(c);
+    }
     if ((p & PEND_INTR) && (c->rflags & FL_IF)) return true;
     /* likewise an NMI held by blocking by NMI: only IRET ends that, and IRET ends its block */
-    if ((p & PEND_NMI) && !c->nmi_blocked) return true;
-    return (c->ctx & CTX_VMX) != 0;
+    return (p & PEND_NMI) && !c->nmi_blocked;
 }
 
 /* Runs blocks back to back, following chains, until an event is pending or the budget is

@@ -890,6 +890,17 @@ void vmx_update_pending(struct cpu *c)
         c->pending &= ~PEND_VMX;
 }
 
+bool vmx_events_due(const struct cpu *c)
+{
+    const struct vmx *x = c->vmx;
+    if (x->inject_pending || x->mtf_pending || x->dbg_trap || x->apic_write_pending || x->apic_step ||
+        x->tpr_exit_pending || (x->proc & (CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG)))
+        return true;
+    /* what is left, interrupt-window exiting (SDM Vol.3C 25.2) and the delivery of a recognized
+     * virtual interrupt (29.2.2), acts only at a boundary where RFLAGS.IF = 1 */
+    return (c->rflags & FL_IF) != 0;
+}
+
 bool vmx_hold_debug_trap(struct cpu *c, uint32_t pdbg)
 {
     struct vmx *x = c->vmx;

@@ -283,6 +283,10 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
 bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at);
 /* Sets or clears PEND_VMX from the running guest's asynchronous controls. */
 void vmx_update_pending(struct cpu *c);
+/* With PEND_VMX set, at the end of a block: whether cpu_run must look at the VMX events now.
+ * Those that wait for RFLAGS.IF = 1 are not due while IF = 0: the instructions that can set IF
+ * end their blocks, so they are looked at again in time. */
+bool vmx_events_due(const struct cpu *c);
 /* Instruction-information field of an instruction's operand (SDM Vol.3C 27.2.5). Pure. */
 uint32_t vmx_insn_info(const struct insn *i, unsigned reg2);
 /* ---- EPT (cpu/vmx/ept.c) ---- */

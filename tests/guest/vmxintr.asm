@@ -1,6 +1,6 @@
 ; vmxintr -- asynchronous VM exits (SDM Vol.3C 25.2, 26.7.5, 25.5.1) with the local APIC timer
-; as interrupt source: interrupt-window exiting (at entry, after STI and its shadow, with
-; blocking by STI at entry), blocking by STI / MOV SS saved in the interruptibility state;
+; as interrupt source: interrupt-window exiting (at entry, after STI and its shadow, after a
+; POPF that ends a long IF=0 loop, with blocking by STI at entry), blocking by STI / MOV SS saved in the interruptibility state;
 ; external-interrupt exiting with and without "acknowledge interrupt on exit"; the window exit
 ; before the external-interrupt exit; HLT in the guest and the HLT activity state ended by an
 ; interrupt; the VMX-preemption timer (value 0, about value << rate instructions, "save VMX-
@@ -59,6 +59,13 @@ bits 64
     VCHECK32 EXIT_REASON, 7, "IF=0 at entry, the guest does STI: interrupt-window exit"
     VCHECK GUEST_RIP, g_win.2, "... after STI and the instruction in its shadow"
     VCHECK32 GUEST_INTERRUPTIBILITY, 0, "... with no blocking left"
+    ; IF=0 while the guest runs a loop of many blocks, then POPF sets IF: the exit comes right
+    ; after the POPF (turtles looks at the window only where IF can have become 1)
+    VMW GUEST_RFLAGS, 2
+    RUN g_popf
+    VCHECK32 EXIT_REASON, 7, "IF=0 through a loop, then POPF sets IF: interrupt-window exit"
+    VCHECK GUEST_RIP, g_popf.1, "... right after the POPF"
+    CHECK32 ecx, 0, "... after the whole loop"
     VMW GUEST_RFLAGS, 0x202
     VMW GUEST_INTERRUPTIBILITY, 1
     RUN g_win
@@ -227,6 +234,15 @@ g_win:
     sti
 .1: nop                                 ; in the STI shadow
 .2: nop
+    vmcall
+g_popf:
+    mov ecx, 1000
+.l: dec ecx
+    jnz .l
+    pushfq
+    or qword [rsp], 0x200
+    popfq
+.1: nop
     vmcall
 g_shadow:
     sti
