@@ -262,7 +262,7 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
         const struct block_link *l = &links[k];
         if (l->rip != rip || !l->to) continue;
         const struct block *n = l->to;
-        if (l->epoch == c->tlb->epoch && l->key == c->chain_key &&
+        if (l->epoch == (l->global ? c->tlb->gepoch : c->tlb->epoch) && l->key == c->chain_key &&
             n->stamp == c->mem->stamp[n->hpage] &&
             (likely(!n->cross) || n->stamp2 == c->mem->stamp[n->hpage2]))
             return n;
@@ -271,17 +271,27 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
     return NULL;
 }
 
+/* Whether the TLB holds a global fetch translation for the page of rip (a MOV to CR3 keeps it,
+ * SDM Vol.3A 4.10.4.1). */
+static bool fetch_global(const struct cpu *c, uint64_t rip)
+{
+    uint64_t lin = c->mode64 ? rip : (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
+    unsigned k = (lin >> 12) & TLB_MASK;
+    return c->tlb_cls[TLB_X][k].tag == (lin & ~0xfffull) &&
+           (c->tlb->info[c->tlb_user][TLB_X][k] & TLBF_GLOBAL);
+}
+
 /* Records b as the successor of prev at rip: in the slot already used for rip, else a free one,
  * else the next in turn. */
 static void link_block(struct block *prev, const struct block *b, uint64_t rip, uint64_t epoch,
-                       uint32_t key)
+                       uint32_t key, bool global)
 {
     struct block_link *links = block_links(prev);
     unsigned k;
     for (k = 0; k < BLOCK_LINKS; k++)
         if (!links[k].to || links[k].rip == rip) break;
     if (k == BLOCK_LINKS) k = prev->link_next++ % BLOCK_LINKS;
-    links[k] = (struct block_link){b, rip, epoch, key, 0};
+    links[k] = (struct block_link){b, rip, epoch, key, global};
 }
 
 /* Whether pending events need cpu_run between blocks. A maskable interrupt request does not
@@ -320,13 +330,15 @@ static void run_blocks(struct cpu *c)
         const struct block *b = prev ? chain_next(c, prev) : NULL;
         if (!b) {
             c->insn_rip = RIP(c);
-            uint64_t rip = RIP(c), epoch = c->tlb->epoch;
+            uint64_t rip = RIP(c), epoch = c->tlb->epoch, gepoch = c->tlb->gepoch;
             uint32_t key = c->chain_key;
             b = lookup_block(c, &tmp);
             /* once the cache was emptied (by this decode or by a reset), prev's space may hold
              * new blocks: it is not written */
-            if (prev && b != &tmp.b && c->icache->flushes == era)
-                link_block(prev, b, rip, epoch, key);
+            if (prev && b != &tmp.b && c->icache->flushes == era) {
+                bool global = fetch_global(c, rip) && !b->cross;
+                link_block(prev, b, rip, global ? gepoch : epoch, key, global);
+            }
             era = c->icache->flushes;
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)

@@ -36,7 +36,7 @@ struct block_link {
     uint64_t rip;
     uint64_t epoch;
     uint32_t key; /* cpu.chain_key when made */
-    uint32_t pad;
+    uint32_t global; /* the target's page has a global fetch translation: epoch is tlb.gepoch */
 };
 
 /* Laid out for the host's cache: the 32-byte header the run loop checks when it enters a block

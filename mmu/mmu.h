@@ -40,6 +40,9 @@ struct tlb {
                       * block chaining (tlb_flush_writes leaves fetch entries and the epoch alone).
                       * Steps by TLB_EPOCH_STEP: the low bits name the TLB (0 the host's, 1..7 the
                       * VMX guest contexts), so an epoch value belongs to one TLB only */
+    uint64_t gepoch; /* bumped with epoch, except by tlb_flush_nonglobal: a link to a block whose
+                      * page has a global fetch translation is checked against it, so it survives
+                      * a MOV to CR3 (same low bits as epoch) */
     uint64_t mode_fp; /* the paging-mode bits the entries and chains were made under (cpu_priv.h) */
     /* The PCID the non-global entries were made under (0 while CR4.PCIDE = 0). Entries are not
      * tagged one by one: a TLB holds the translations of one PCID (plus global ones), and

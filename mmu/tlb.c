@@ -26,9 +26,11 @@ void tlb_flush_all(struct tlb *t)
         t->large_shifts = 0;
     }
     t->epoch += TLB_EPOCH_STEP;
+    t->gepoch += TLB_EPOCH_STEP;
 }
 
-/* MOV to CR3 without PCID-preservation: drops all non-global translations (SDM Vol.3A 4.10.4.1). */
+/* MOV to CR3 without PCID-preservation: drops all non-global translations (SDM Vol.3A 4.10.4.1).
+ * Global ones stay, and so do the block links made through them (gepoch). */
 void tlb_flush_nonglobal(struct tlb *t)
 {
     t->epoch += TLB_EPOCH_STEP;
@@ -80,6 +82,7 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
     unsigned k = (lin >> 12) & TLB_MASK;
     uint64_t tag = lin & ~0xfffull;
     t->epoch += TLB_EPOCH_STEP;
+    t->gepoch += TLB_EPOCH_STEP;
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;

@@ -45,7 +45,10 @@ void vmx_reset(struct cpu *c)
     if (c->tlb != &c->tlb_host) tlb_switch(c, &c->tlb_host);
     x->tlb_active = NULL;
     for (unsigned k = 0; k < VMX_TLB_SLOTS; k++)
-        if (x->tlbs[k].t.epoch % TLB_EPOCH_STEP == 0) x->tlbs[k].t.epoch = k + 1; /* its number */
+        if (x->tlbs[k].t.epoch % TLB_EPOCH_STEP == 0) { /* its number in the low bits */
+            x->tlbs[k].t.epoch = k + 1;
+            x->tlbs[k].t.gepoch = k + 1;
+        }
     vmx_tlb_drop_saved(c);
 }
 
@@ -265,6 +268,8 @@ static void tlb_drop_apic_page(struct tlb *t, uint64_t page)
             for (unsigned k = 0; k < TLB_SIZE; k++)
                 if (t->e[u][ty][k].tag != TLB_INVALID && (t->info[u][ty][k] & ~0xfffull) == page)
                     t->e[u][ty][k].tag = TLB_INVALID;
+    t->epoch += TLB_EPOCH_STEP; /* fetch translations may have gone: so go the links */
+    t->gepoch += TLB_EPOCH_STEP;
 }
 
 void vmx_tlb_select_guest(struct cpu *c)

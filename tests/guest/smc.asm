@@ -21,6 +21,8 @@ CODE    equ 0x300000            ; RAM code page (identity mapped)
 ALIAS   equ 0x40000000          ; second mapping of the same page
 PAGE_A  equ 0x302000            ; (e): pages mapped after ALIAS's first
 PAGE_B  equ 0x303000
+PAGE_C  equ 0x304000            ; (f): pages mapped at ALIAS+0x2000
+PAGE_D  equ 0x305000
 PT64    equ LM_PT_END
 PD1     equ LM_PD + 0x1000
 
@@ -117,6 +119,29 @@ main:
     mov rax, ALIAS + 0xffe
     call call_rax
     CHECK32 eax, 0xddeeff77, "next page remapped to page B (INVLPG)"
+
+    ; (f) code at ALIAS+0x2000 in a non-global page, run twice from one call site; then a MOV
+    ; to CR3 with ALIAS+0x2000 mapped elsewhere: the new page's code runs (SDM Vol.3A 4.10.4.1:
+    ; the CR3 write invalidates non-global translations, and block links made through them)
+    mov byte [PAGE_C], 0xb8              ; mov eax, 0xc1c1c1c1; ret
+    mov dword [PAGE_C + 1], 0xc1c1c1c1
+    mov byte [PAGE_C + 5], 0xc3
+    mov byte [PAGE_D], 0xb8              ; mov eax, 0xd1d1d1d1; ret
+    mov dword [PAGE_D + 1], 0xd1d1d1d1
+    mov byte [PAGE_D + 5], 0xc3
+    mov qword [PT64 + 16], PAGE_C | 3
+    invlpg [ALIAS + 0x2000]
+    mov rax, ALIAS + 0x2000
+    call call_rax
+    mov rax, ALIAS + 0x2000
+    call call_rax
+    CHECK32 eax, 0xc1c1c1c1, "non-global code page, run twice"
+    mov qword [PT64 + 16], PAGE_D | 3
+    mov rax, cr3
+    mov cr3, rax
+    mov rax, ALIAS + 0x2000
+    call call_rax
+    CHECK32 eax, 0xd1d1d1d1, "after MOV to CR3 the page's new mapping runs"
     FINISH
 
 ; one call site for (d) and (e), so that a repeated call can reach its target

@@ -59,6 +59,7 @@ static void fill_all(void)
     memset(t->large_filter, 0, sizeof t->large_filter);
     t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
     t->epoch = 41;
+    t->gepoch = 17; /* same low bits (the TLB's number) as epoch */
     memcpy(ref, t, sizeof *t);
 }
 
@@ -84,6 +85,7 @@ START_TEST(test_flush_all)
             }
     CHECK(!t->large_shifts, "large-page state not cleared");
     CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
+    CHECK(t->gepoch == 17 + TLB_EPOCH_STEP, "global epoch %llu, want 17 + one step", (unsigned long long)t->gepoch);
     /* a lookup with any page-aligned linear address misses (TLB_INVALID has low bits set) */
     CHECK((TLB_INVALID & 0xfff) != 0, "TLB_INVALID could match a page tag");
     tlb_flush_all(t);
@@ -111,6 +113,8 @@ START_TEST(test_flush_nonglobal)
             }
     CHECK(kept == (2 * TLB_TYPES * TLB_SIZE + 2) / 3, "kept %u", kept);
     CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
+    /* links into pages with global translations stay valid */
+    CHECK(t->gepoch == 17, "global epoch %llu changed", (unsigned long long)t->gepoch);
     /* entries already invalid stay invalid, even with a stale global flag */
     tlb_flush_all(t);
     t->info[0][TLB_R][5] = TLBF_GLOBAL;
@@ -193,6 +197,8 @@ START_TEST(test_flush_page)
                           (unsigned long long)ref->e[u][ty][kk].tag);
             }
     CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "epoch %llu, want 41 + one step", (unsigned long long)t->epoch);
+    CHECK(t->gepoch == 17 + TLB_EPOCH_STEP, "global epoch %llu, want 17 + one step (INVLPG drops global entries too)",
+          (unsigned long long)t->gepoch);
     CHECK(!t->large_shifts, "large-page state set");
 }
 END_TEST
