@@ -588,8 +588,7 @@ static inline void tlb_sync_mode(struct cpu *c)
                   (c->efer & (EFER_LMA | EFER_NXE)) | (uint64_t)c->mode64 << 63;
     if (!c->mode64 || c->tlb->mode_fp != fp) {
         c->tlb->mode_fp = fp;
-        c->tlb->epoch += TLB_EPOCH_STEP;
-        c->tlb->gepoch += TLB_EPOCH_STEP;
+        tlb_bump_epochs(c->tlb);
     }
 }
 

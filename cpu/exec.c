@@ -271,14 +271,21 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
     return NULL;
 }
 
-/* Whether the TLB holds a global fetch translation for the page of rip (a MOV to CR3 keeps it,
- * SDM Vol.3A 4.10.4.1). */
-static bool fetch_global(const struct cpu *c, uint64_t rip)
+/* Notes in the TLB's link filter the page that a new link to b at rip leads into (an INVLPG of
+ * it must cut the link), and says whether the TLB holds a global fetch translation for it (a MOV
+ * to CR3 keeps that, SDM Vol.3A 4.10.4.1). A page-crossing block depends on two pages: any
+ * INVLPG cuts links to it. */
+static bool note_link_page(struct cpu *c, const struct block *b, uint64_t rip)
 {
     uint64_t lin = c->mode64 ? rip : (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
     unsigned k = (lin >> 12) & TLB_MASK;
-    return c->tlb_cls[TLB_X][k].tag == (lin & ~0xfffull) &&
-           (c->tlb->info[c->tlb_user][TLB_X][k] & TLBF_GLOBAL);
+    if (b->cross || c->tlb_cls[TLB_X][k].tag != (lin & ~0xfffull)) {
+        tlb_note_link(c->tlb, lin, TLB_LINK_ANY);
+        return false;
+    }
+    uint64_t info = c->tlb->info[c->tlb_user][TLB_X][k];
+    tlb_note_link(c->tlb, lin, TLBF_SHIFT(info) ? TLBF_SHIFT(info) : 12);
+    return (info & TLBF_GLOBAL) != 0;
 }
 
 /* Records b as the successor of prev at rip: in the slot already used for rip, else a free one,
@@ -336,7 +343,7 @@ static void run_blocks(struct cpu *c)
             /* once the cache was emptied (by this decode or by a reset), prev's space may hold
              * new blocks: it is not written */
             if (prev && b != &tmp.b && c->icache->flushes == era) {
-                bool global = fetch_global(c, rip) && !b->cross;
+                bool global = note_link_page(c, b, rip);
                 link_block(prev, b, rip, global ? gepoch : epoch, key, global);
             }
             era = c->icache->flushes;

@@ -43,6 +43,12 @@ struct tlb {
     uint64_t gepoch; /* bumped with epoch, except by tlb_flush_nonglobal: a link to a block whose
                       * page has a global fetch translation is checked against it, so it survives
                       * a MOV to CR3 (same low bits as epoch) */
+    /* Filter of the pages that block links lead into since the epochs last went up together
+     * (bit tlb_large_hash(lin, s) of the 2^s-byte page, s = 12 for 4 KiB; link_shifts has bit s
+     * set for each size noted, and TLB_LINK_ANY for a link whose page is not known): INVLPG of a
+     * page that no link leads into leaves the epochs, and so every chain, alone. */
+    uint64_t link_filter[TLB_LARGE_FILTER_BITS / 64];
+    uint32_t link_shifts;
     uint64_t mode_fp; /* the paging-mode bits the entries and chains were made under (cpu_priv.h) */
     /* The PCID the non-global entries were made under (0 while CR4.PCIDE = 0). Entries are not
      * tagged one by one: a TLB holds the translations of one PCID (plus global ones), and
@@ -76,6 +82,17 @@ static inline void tlb_note_large(struct tlb *t, uint64_t lin, unsigned sh)
     unsigned h = tlb_large_hash(lin, sh);
     t->large_filter[h / 64] |= 1ull << (h % 64);
     t->large_shifts |= 1u << sh;
+}
+/* Records that a block link leads into the 2^sh-byte page containing lin (sh = 12 for 4 KiB, or
+ * TLB_LINK_ANY when it is not known: then every INVLPG cuts the links). */
+#define TLB_LINK_ANY 31u
+static inline void tlb_note_link(struct tlb *t, uint64_t lin, unsigned sh)
+{
+    if (sh != TLB_LINK_ANY) {
+        unsigned h = tlb_large_hash(lin, sh);
+        t->link_filter[h / 64] |= 1ull << (h % 64);
+    }
+    t->link_shifts |= 1u << sh;
 }
 #define TLB_EPOCH_STEP 8u
 #define TLBF_GLOBAL 1ull
@@ -123,6 +140,8 @@ struct walk_result {
 bool mmu_walk(const struct walk_params *p, const struct walk_mem *m, uint64_t lin, unsigned acc,
               struct walk_result *r, uint32_t *pf_err) WARN_UNUSED;
 
+/* Cuts every block link made under t: both epochs go up, the link filter empties. */
+void tlb_bump_epochs(struct tlb *t);
 void tlb_flush_all(struct tlb *t);
 void tlb_flush_nonglobal(struct tlb *t);
 void tlb_flush_page(struct tlb *t, uint64_t lin);

@@ -25,8 +25,29 @@ void tlb_flush_all(struct tlb *t)
         memset(t->large_filter, 0, sizeof t->large_filter);
         t->large_shifts = 0;
     }
+    tlb_bump_epochs(t);
+}
+
+void tlb_bump_epochs(struct tlb *t)
+{
     t->epoch += TLB_EPOCH_STEP;
     t->gepoch += TLB_EPOCH_STEP;
+    if (t->link_shifts) {
+        memset(t->link_filter, 0, sizeof t->link_filter);
+        t->link_shifts = 0;
+    }
+}
+
+/* Whether a block link may lead into the page of lin (tlb_note_link). */
+static bool linked_page(const struct tlb *t, uint64_t lin)
+{
+    if (t->link_shifts & (1u << TLB_LINK_ANY)) return true;
+    for (unsigned sh = 12; sh <= 30; sh++) {
+        if (!(t->link_shifts & (1u << sh))) continue;
+        unsigned h = tlb_large_hash(lin, sh);
+        if (t->link_filter[h / 64] & (1ull << (h % 64))) return true;
+    }
+    return false;
 }
 
 /* MOV to CR3 without PCID-preservation: drops all non-global translations (SDM Vol.3A 4.10.4.1).
@@ -72,7 +93,8 @@ static void flush_large_pieces(struct tlb *t, uint64_t lin, unsigned j, unsigned
             }
 }
 
-/* INVLPG: every translation for the page, global or not (SDM Vol.3A 4.10.4.1). Entries filled
+/* INVLPG: every translation for the page, global or not (SDM Vol.3A 4.10.4.1), and the block
+ * links into it. Entries filled
  * from a large page are 4 KiB pieces of it that may sit at any index; they go when the page
  * they were cut from (its size is in info) contains lin. The large-page filter says whether
  * lin's 2 MiB, 4 MiB or 1 GiB page can have pieces cached; only then are slots scanned: the
@@ -81,8 +103,8 @@ void tlb_flush_page(struct tlb *t, uint64_t lin)
 {
     unsigned k = (lin >> 12) & TLB_MASK;
     uint64_t tag = lin & ~0xfffull;
-    t->epoch += TLB_EPOCH_STEP;
-    t->gepoch += TLB_EPOCH_STEP;
+    /* only links into this page depend on its translation */
+    if (linked_page(t, lin)) tlb_bump_epochs(t);
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             if (t->e[u][ty][k].tag == tag) t->e[u][ty][k].tag = TLB_INVALID;

@@ -268,8 +268,7 @@ static void tlb_drop_apic_page(struct tlb *t, uint64_t page)
             for (unsigned k = 0; k < TLB_SIZE; k++)
                 if (t->e[u][ty][k].tag != TLB_INVALID && (t->info[u][ty][k] & ~0xfffull) == page)
                     t->e[u][ty][k].tag = TLB_INVALID;
-    t->epoch += TLB_EPOCH_STEP; /* fetch translations may have gone: so go the links */
-    t->gepoch += TLB_EPOCH_STEP;
+    tlb_bump_epochs(t); /* fetch translations may have gone: so go the links */
 }
 
 void vmx_tlb_select_guest(struct cpu *c)

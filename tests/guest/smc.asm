@@ -4,7 +4,9 @@
 ; already been executed once; the new bytes must execute. (d) and (e): an
 ; instruction that runs on into the next page, after it has run once, sees
 ; (d) a write to either page and (e) the next page mapped elsewhere (INVLPG:
-; SDM Vol.3A 4.10.4.1 says the next fetch then uses the new translation).
+; SDM Vol.3A 4.10.4.1 says the next fetch then uses the new translation). (f)
+; and (g): a code page reached from one call site is mapped elsewhere, then
+; MOV to CR3 or INVLPG: the new page's code runs.
 ; SDM Vol.3A 11.6 (self-modifying code: a write to a code location that is
 ; currently cached in the processor causes the associated cache line to be
 ; invalidated; for cross-modifying code through another linear address
@@ -23,6 +25,10 @@ PAGE_A  equ 0x302000            ; (e): pages mapped after ALIAS's first
 PAGE_B  equ 0x303000
 PAGE_C  equ 0x304000            ; (f): pages mapped at ALIAS+0x2000
 PAGE_D  equ 0x305000
+PAGE_E  equ 0x306000            ; (h): ALIAS+0x3000
+PAGE_F  equ 0x307000            ; (h): ALIAS+0x4000, then PAGE_G
+PAGE_G  equ 0x308000
+PAGE_H  equ 0x309000            ; (h): ALIAS+0x13000
 PT64    equ LM_PT_END
 PD1     equ LM_PD + 0x1000
 
@@ -142,6 +148,45 @@ main:
     mov rax, ALIAS + 0x2000
     call call_rax
     CHECK32 eax, 0xd1d1d1d1, "after MOV to CR3 the page's new mapping runs"
+
+    ; (g) the same with INVLPG of that one page instead of the CR3 write
+    mov rax, ALIAS + 0x2000
+    call call_rax
+    mov qword [PT64 + 16], PAGE_C | 3
+    invlpg [ALIAS + 0x2abc]
+    mov rax, ALIAS + 0x2000
+    call call_rax
+    CHECK32 eax, 0xc1c1c1c1, "after INVLPG the page's new mapping runs"
+
+    ; (h) a JMP rel32 at ALIAS+0x3FFD whose two high displacement bytes lie on the next page:
+    ; FF FF (page F) jumps back to ALIAS+0x3100, 00 00 (page G) on to ALIAS+0x13100. Nothing
+    ; after the JMP runs on the next page, so only the JMP's own bytes tie it to that page.
+    mov byte [PAGE_E + 0x100], 0xb8        ; mov eax, 0xe1e1e1e1; ret
+    mov dword [PAGE_E + 0x101], 0xe1e1e1e1
+    mov byte [PAGE_E + 0x105], 0xc3
+    mov byte [PAGE_H + 0x100], 0xb8        ; mov eax, 0xe2e2e2e2; ret
+    mov dword [PAGE_H + 0x101], 0xe2e2e2e2
+    mov byte [PAGE_H + 0x105], 0xc3
+    mov byte [PAGE_E + 0xffd], 0xe9        ; jmp rel32 = 0xFFFFF0FE or 0x0000F0FE
+    mov word [PAGE_E + 0xffe], 0xf0fe
+    mov word [PAGE_F], 0xffff
+    mov word [PAGE_G], 0
+    mov qword [PT64 + 3 * 8], PAGE_E | 3
+    mov qword [PT64 + 4 * 8], PAGE_F | 3
+    mov qword [PT64 + 0x13 * 8], PAGE_H | 3
+    invlpg [ALIAS + 0x3000]
+    invlpg [ALIAS + 0x4000]
+    invlpg [ALIAS + 0x13000]
+    mov rax, ALIAS + 0x3ffd
+    call call_rax
+    mov rax, ALIAS + 0x3ffd
+    call call_rax
+    CHECK32 eax, 0xe1e1e1e1, "JMP across a page boundary, run twice"
+    mov qword [PT64 + 4 * 8], PAGE_G | 3
+    invlpg [ALIAS + 0x4000]
+    mov rax, ALIAS + 0x3ffd
+    call call_rax
+    CHECK32 eax, 0xe2e2e2e2, "its second page remapped (INVLPG): the new displacement is used"
     FINISH
 
 ; one call site for (d) and (e), so that a repeated call can reach its target

@@ -60,6 +60,8 @@ static void fill_all(void)
     t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
     t->epoch = 41;
     t->gepoch = 17; /* same low bits (the TLB's number) as epoch */
+    memset(t->link_filter, 0, sizeof t->link_filter);
+    t->link_shifts = 0;
     memcpy(ref, t, sizeof *t);
 }
 
@@ -182,6 +184,7 @@ START_TEST(test_flush_page)
             t->e[u][ty][k].tag = mine ? pc->page : alias;
             t->info[u][ty][k] = (u == 1 && ty == TLB_R) ? TLBF_GLOBAL | 0x5000 : 0x5000;
         }
+    tlb_note_link(t, pc->page + 0x10, 12); /* a block link leads into the page */
     memcpy(ref, t, sizeof *t);
     tlb_flush_page(t, pc->page | pc->offset);
     for (unsigned u = 0; u < 2; u++)
@@ -203,6 +206,38 @@ START_TEST(test_flush_page)
 }
 END_TEST
 
+/* INVLPG cuts block links (bumps both epochs) only when the link filter says a link may lead
+ * into the page: 4 KiB pages, a 2 MiB page that contains the address, or an unknown page; a bump
+ * empties the filter. */
+START_TEST(test_flush_page_links)
+{
+    fill_all();
+    tlb_flush_page(t, 0x7000);
+    CHECK(t->epoch == 41 && t->gepoch == 17, "no link: epochs %llu/%llu changed", (unsigned long long)t->epoch,
+          (unsigned long long)t->gepoch);
+    tlb_note_link(t, 0x5123, 12);
+    tlb_flush_page(t, 0x6000);
+    CHECK(t->epoch == 41, "a link into another page: epoch %llu changed", (unsigned long long)t->epoch);
+    tlb_flush_page(t, 0x5fff);
+    CHECK(t->epoch == 41 + TLB_EPOCH_STEP && t->gepoch == 17 + TLB_EPOCH_STEP, "link into the page: epochs %llu/%llu",
+          (unsigned long long)t->epoch, (unsigned long long)t->gepoch);
+    tlb_flush_page(t, 0x5000);
+    CHECK(t->epoch == 41 + TLB_EPOCH_STEP, "the bump emptied the filter: epoch %llu", (unsigned long long)t->epoch);
+    tlb_note_link(t, 0x40201000, 21); /* in the 2 MiB page at 0x40200000 */
+    tlb_flush_page(t, 0x403ff000);
+    CHECK(t->epoch == 41 + 2 * TLB_EPOCH_STEP, "INVLPG inside a linked 2 MiB page: epoch %llu",
+          (unsigned long long)t->epoch);
+    tlb_note_link(t, 0, TLB_LINK_ANY);
+    tlb_flush_page(t, 0x12345000);
+    CHECK(t->epoch == 41 + 3 * TLB_EPOCH_STEP, "a link of unknown page: epoch %llu", (unsigned long long)t->epoch);
+    tlb_note_link(t, 0x5000, 12);
+    tlb_flush_nonglobal(t); /* keeps the filter: links into global pages stay and are noted */
+    tlb_flush_page(t, 0x5000);
+    CHECK(t->gepoch == 17 + 4 * TLB_EPOCH_STEP, "filter kept across a MOV to CR3: gepoch %llu",
+          (unsigned long long)t->gepoch);
+}
+END_TEST
+
 /* With pieces of large pages cached (at any index), INVLPG drops every piece of the large page
  * that holds the address, and the 4 KiB entries for the address itself, and nothing else. Here
  * the (0, W), (0, X) and (1, R) entries are pieces of 2 MiB pages; the address is in the 2 MiB
@@ -219,8 +254,9 @@ START_TEST(test_flush_page_large)
         tlb_note_large(t, slot_page(0, TLB_X, k), 21);
         tlb_note_large(t, slot_page(1, TLB_R, k), 21);
     }
-    memcpy(ref, t, sizeof *t);
     uint64_t addr = slot_page(0, TLB_W, 0) | 0x5123, big = addr & ~0x1fffffull;
+    tlb_note_link(t, big + 0x1000, 21); /* a block link leads into another piece of it */
+    memcpy(ref, t, sizeof *t);
     tlb_flush_page(t, addr);
     unsigned dropped = 0;
     for (unsigned u = 0; u < 2; u++)
@@ -236,7 +272,7 @@ START_TEST(test_flush_page_large)
             }
     CHECK(dropped >= TLB_SIZE / 2 && dropped <= 2 * TLB_SIZE, "%u pieces in the flushed page", dropped);
     CHECK(t->large_shifts, "large-page state cleared while pieces remain");
-    CHECK(t->epoch > 41, "epoch not bumped");
+    CHECK(t->epoch > 41, "epoch not bumped for a link into the large page");
     /* a 4 KiB page inside a region of large pieces: only its own entries go */
     fill_all();
     for (unsigned k = 0; k < TLB_SIZE; k++) {
@@ -375,6 +411,7 @@ static Suite *tlb_suite(void)
     tcase_add_test(tc, test_flush_nonglobal);
     tcase_add_test(tc, test_set_pcid);
     tcase_add_loop_test(tc, test_flush_page, 0, sizeof pcases / sizeof pcases[0]);
+    tcase_add_test(tc, test_flush_page_links);
     tcase_add_test(tc, test_flush_page_large);
     tcase_add_loop_test(tc, test_flush_page_large_sizes, 0, 3);
     tcase_add_test(tc, test_flush_writes);
