@@ -14,6 +14,7 @@
 #define TLB_MASK (TLB_SIZE - 1)
 #define TLB_INVALID (~0ull)
 #define TLB_FILL_LOG 64
+#define TLBF_GLOBAL 1ull /* tlb.info: the translation is global (CR4.PGE and the G bit) */
 #define TLB_LARGE_FILTER_BITS 4096
 _Static_assert(TLB_BITS >= 9, "tlb_flush_page scans 512 slots for a 2 MiB page");
 
@@ -61,14 +62,22 @@ struct tlb {
      * with nfill = TLB_FILL_LOG + 1. */
     uint32_t nfill;
     uint32_t fill[TLB_FILL_LOG];
+    /* The slots (flat index [u][ty][k]) that may hold a non-global entry, when ng_exact: a MOV
+     * to CR3 then drops just those instead of scanning every slot. tlb_log_fill sets the bits;
+     * a TLB made behind tlb_fill's back (zeroed) has ng_exact false until a full flush. */
+    uint64_t ng_map[2 * TLB_TYPES * TLB_SIZE / 64];
+    bool ng_exact;
 };
 
-/* Records that slot [u][ty][k] was filled (mmu/access.c does the fill). */
+/* Records that slot [u][ty][k] was filled (mmu/access.c does the fill, and calls this once the
+ * slot's info is set). */
 static inline void tlb_log_fill(struct tlb *t, unsigned u, unsigned ty, unsigned k)
 {
     uint32_t n = t->nfill;
-    if (n < TLB_FILL_LOG) t->fill[n] = (uint32_t)((u * TLB_TYPES + ty) << TLB_BITS | k);
+    uint32_t f = (uint32_t)((u * TLB_TYPES + ty) << TLB_BITS | k);
+    if (n < TLB_FILL_LOG) t->fill[n] = f;
     if (n <= TLB_FILL_LOG) t->nfill = n + 1;
+    if (!(t->info[u][ty][k] & TLBF_GLOBAL)) t->ng_map[f / 64] |= 1ull << (f % 64);
 }
 /* Bit of the large-page filter for the 2^sh-byte page containing lin. */
 static inline unsigned tlb_large_hash(uint64_t lin, unsigned sh)
@@ -95,7 +104,6 @@ static inline void tlb_note_link(struct tlb *t, uint64_t lin, unsigned sh)
     t->link_shifts |= 1u << sh;
 }
 #define TLB_EPOCH_STEP 8u
-#define TLBF_GLOBAL 1ull
 /* info bits 1-5: log2 of the size of the page an entry was cut from when larger than 4 KiB (21,
  * 22 or 30), 0 for a 4 KiB page */
 #define TLBF_SHIFT_POS 1

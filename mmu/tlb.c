@@ -21,6 +21,8 @@ void tlb_flush_all(struct tlb *t)
         memset(t->info, 0, sizeof t->info);
     }
     t->nfill = 0;
+    memset(t->ng_map, 0, sizeof t->ng_map);
+    t->ng_exact = true;
     if (t->large_shifts) {
         memset(t->large_filter, 0, sizeof t->large_filter);
         t->large_shifts = 0;
@@ -66,12 +68,30 @@ void tlb_flush_nonglobal(struct tlb *t)
                 t->e[FILL_U(f)][FILL_TY(f)][FILL_K(f)].tag = TLB_INVALID;
         }
         t->nfill = kept;
+        memset(t->ng_map, 0, sizeof t->ng_map);
+        return;
+    }
+    if (t->ng_exact) {
+        /* only the slots filled with non-global entries since the map was last emptied */
+        for (unsigned w = 0; w < sizeof t->ng_map / sizeof t->ng_map[0]; w++) {
+            uint64_t bits = t->ng_map[w];
+            t->ng_map[w] = 0;
+            while (bits) {
+                uint32_t f = w * 64 + (uint32_t)__builtin_ctzll(bits);
+                bits &= bits - 1;
+                /* the slot may have been refilled with a global entry since */
+                if (!(t->info[FILL_U(f)][FILL_TY(f)][FILL_K(f)] & TLBF_GLOBAL))
+                    t->e[FILL_U(f)][FILL_TY(f)][FILL_K(f)].tag = TLB_INVALID;
+            }
+        }
         return;
     }
     for (unsigned u = 0; u < 2; u++)
         for (unsigned ty = 0; ty < TLB_TYPES; ty++)
             for (unsigned k = 0; k < TLB_SIZE; k++)
                 if (!(t->info[u][ty][k] & TLBF_GLOBAL)) t->e[u][ty][k].tag = TLB_INVALID;
+    memset(t->ng_map, 0, sizeof t->ng_map);
+    t->ng_exact = true;
 }
 
 void tlb_set_pcid(struct tlb *t, uint16_t pcid)

@@ -58,6 +58,7 @@ static void fill_all(void)
     t->large_shifts = 0;
     memset(t->large_filter, 0, sizeof t->large_filter);
     t->nfill = TLB_FILL_LOG + 1; /* filled behind the fill log's back: flushes clear it all */
+    t->ng_exact = false;         /* and the non-global map does not know these entries */
     t->epoch = 41;
     t->gepoch = 17; /* same low bits (the TLB's number) as epoch */
     memset(t->link_filter, 0, sizeof t->link_filter);
@@ -402,6 +403,45 @@ START_TEST(test_fill_log)
 }
 END_TEST
 
+static unsigned count_global(void)
+{
+    unsigned n = 0;
+    for (unsigned u = 0; u < 2; u++)
+        for (unsigned ty = 0; ty < TLB_TYPES; ty++)
+            for (unsigned k = 0; k < TLB_SIZE; k++) n += valid(u, ty, k) && (t->info[u][ty][k] & TLBF_GLOBAL);
+    return n;
+}
+
+/* After a full flush, a CR3-style flush drops exactly the slots filled with non-global entries
+ * since (the non-global map), over several rounds of more fills than the fill log holds, and a
+ * slot refilled with a global entry after a non-global one keeps it. */
+START_TEST(test_ng_map)
+{
+    fill_all();
+    tlb_flush_all(t);
+    log_fills(300, 7);
+    unsigned g = count_global();
+    CHECK(g > 0 && count_valid() > g, "setup: %u valid, %u global", count_valid(), g);
+    tlb_flush_nonglobal(t);
+    CHECK(count_valid() == g, "%u entries after the CR3 flush, want the %u global", count_valid(), g);
+    log_fills(300, 11);
+    g = count_global();
+    tlb_flush_nonglobal(t);
+    CHECK(count_valid() == g, "second round: %u entries, want the %u global", count_valid(), g);
+    tlb_flush_nonglobal(t);
+    CHECK(count_valid() == g, "a flush with no fills since: %u entries, want %u", count_valid(), g);
+    /* slot [0][R][900]: non-global, then global, no flush between */
+    for (unsigned j = 0; j < TLB_FILL_LOG + 1; j++) tlb_log_fill(t, 1, TLB_W, 1000); /* log overflows */
+    t->e[0][TLB_R][900].tag = slot_page(0, TLB_R, 900);
+    t->info[0][TLB_R][900] = 0;
+    tlb_log_fill(t, 0, TLB_R, 900);
+    t->info[0][TLB_R][900] = TLBF_GLOBAL;
+    tlb_log_fill(t, 0, TLB_R, 900);
+    tlb_flush_nonglobal(t);
+    CHECK(valid(0, TLB_R, 900), "a slot refilled with a global entry was dropped");
+}
+END_TEST
+
 static Suite *tlb_suite(void)
 {
     Suite *s = suite_create("tlb");
@@ -416,6 +456,7 @@ static Suite *tlb_suite(void)
     tcase_add_loop_test(tc, test_flush_page_large_sizes, 0, 3);
     tcase_add_test(tc, test_flush_writes);
     tcase_add_test(tc, test_fill_log);
+    tcase_add_test(tc, test_ng_map);
     suite_add_tcase(s, tc);
     return s;
 }
