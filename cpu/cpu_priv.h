@@ -592,11 +592,18 @@ static inline void tlb_sync_mode(struct cpu *c)
     }
 }
 
-/* Makes t the active TLB (VMX contexts, cpu/vmx/world.c). */
-static inline void tlb_switch(struct cpu *c, struct tlb *t)
+/* Makes t the active TLB (VMX contexts, cpu/vmx/world.c), without looking at the mode bits: the
+ * caller is about to load the state that goes with t and then calls cpu_update_mode. */
+static inline void tlb_switch_nosync(struct cpu *c, struct tlb *t)
 {
     c->tlb = t;
     c->tlb_cls = t->e[c->tlb_user];
+}
+
+/* Makes t the active TLB for the current mode bits. */
+static inline void tlb_switch(struct cpu *c, struct tlb *t)
+{
+    tlb_switch_nosync(c, t);
     tlb_sync_mode(c);
 }
 

@@ -320,7 +320,10 @@ static void tlb_to_host(struct cpu *c)
     if (x->tlb_active) {
         x->tlb_active->apic_page = x->apic_access_page;
         x->tlb_active = NULL;
-        tlb_switch(c, &c->tlb_host);
+        /* the host state is loaded next, and its cpu_update_mode checks the mode bits: checking
+         * the guest's bits against the host's TLB now would bump its epochs at every exit (and
+         * cut all of the host's block links) whenever the two differ */
+        tlb_switch_nosync(c, &c->tlb_host);
     } else {
         tlb_flush_all(c->tlb);
     }
