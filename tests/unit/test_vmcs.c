@@ -320,6 +320,29 @@ START_TEST(test_lookup_full_high)
 }
 END_TEST
 
+/* vmcs_lookup against a linear scan of the table, for every encoding of 16 bits and a few wider
+ * ones: full and high accesses, reserved bit 12, unknown indexes. */
+START_TEST(test_lookup_every_encoding)
+{
+    for (uint32_t e = 0; e < 0x10000u; e++) {
+        int want = -1;
+        bool high = false;
+        if (!(e >> 15)) {
+            uint32_t full = e & ~1u;
+            for (int k = 0; k < VF_COUNT; k++)
+                if (vmcs_fields[k].enc == full && (!(e & 1) || vmcs_fields[k].width == SDM_W64)) {
+                    want = k;
+                    high = (e & 1) != 0;
+                }
+        }
+        struct vmcs_access a = vmcs_lookup(e);
+        CHECK(a.id == want && (want < 0 || a.high == high), "lookup(0x%04x) = {%d, %d}, want {%d, %d}", e, a.id,
+              a.high, want, high);
+    }
+    CHECK(vmcs_lookup(0x1681e).id == -1 && vmcs_lookup(0x10000681eull).id == -1, "bits above 15");
+}
+END_TEST
+
 START_TEST(test_lookup_unsupported)
 {
     for (unsigned k = 0; k < sizeof bad_encodings / sizeof bad_encodings[0]; k++) {
@@ -437,6 +460,7 @@ static Suite *vmcs_suite(void)
     tcase_add_test(tc, test_encoding_layout);
     tcase_add_test(tc, test_lookup_full_high);
     tcase_add_test(tc, test_lookup_unsupported);
+    tcase_add_test(tc, test_lookup_every_encoding);
     tcase_add_test(tc, test_read_write_width);
     tcase_add_test(tc, test_read_write_high);
     tcase_add_test(tc, test_max_index);
