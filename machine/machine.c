@@ -821,8 +821,10 @@ int machine_run(struct machine *m)
         if (next_sample != UINT64_MAX && next_sample - c->icount < budget) budget = next_sample - c->icount;
         enum cpu_stop r = cpu_run(c, budget);
         if (c->icount >= next_sample) {
-            /* -d profile: the linear RIP at the first block boundary after the sample point */
-            profile_add(m->prof, c->seg[SEG_CS].base + c->gpr[REG_RIP]);
+            /* -d profile: the block that was running at the sample point (the run stops at the
+             * end of that block); counting the RIP found at the stop instead credited every
+             * sample to the block after it */
+            profile_add(m->prof, c->seg[SEG_CS].base + c->blk_rip);
             next_sample = c->icount - c->icount % PROFILE_PERIOD + PROFILE_PERIOD;
         }
         if (m->serial) chardev_poll(m->serial);

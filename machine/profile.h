@@ -1,6 +1,6 @@
 /* -d profile: a guest-RIP histogram for finding where guest instructions go. The board stops the
- * CPU every PROFILE_PERIOD retired instructions (at the first block boundary after it) and counts
- * the linear RIP found there; at exit the hottest addresses are printed with their share. Only
+ * CPU every PROFILE_PERIOD retired instructions (at the end of the block that is running then)
+ * and counts the linear address at which that block started; at exit the hottest addresses are printed with their share. Only
  * the host-side report depends on it: the guest runs the same instruction stream (run budgets
  * only decide where cpu_run returns, and blocks are never split by them). */
 #ifndef MACHINE_PROFILE_H
