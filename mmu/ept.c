@@ -46,7 +46,7 @@ enum ept_status ept_walk(const struct ept_params *p, const struct walk_mem *m, u
     unsigned perms = EPT_R | EPT_W | EPT_X;
     int n = 0;
     r->perms = 0;
-    r->dirty_set = false;
+    r->dirty_set = r->accessed = r->dirty = false;
     for (int level = 4; level >= 1; level--) {
         unsigned shift = 12 + 9 * (unsigned)(level - 1);
         uint64_t ea = table + ((gpa >> shift) & 0x1ff) * 8;
@@ -78,6 +78,8 @@ enum ept_status ept_walk(const struct ept_params *p, const struct walk_mem *m, u
                 for (int k = 0; k < n; k++)
                     if (want[k] != ent[k]) m->write(m->opaque, ent_addr[k], want[k], 8);
                 r->dirty_set = (want[n - 1] & ~ent[n - 1] & EPTE_D) != 0;
+                r->accessed = true;
+                r->dirty = (want[n - 1] & EPTE_D) != 0;
             }
             r->hpa = (e & addr_mask & ~(size - 1)) | (gpa & (size - 1));
             r->page_size = size;

@@ -35,6 +35,11 @@ struct ept_result {
     unsigned perms;     /* EPT_R|W|X allowed by every entry on the path (0 when not present) */
     unsigned memtype;   /* leaf memory type */
     bool dirty_set;     /* EPT_OK: this walk changed the leaf's dirty flag from 0 to 1 */
+    /* EPT_OK with A/D enabled in the EPTP: the flags as this walk leaves them: every entry of
+     * the path has its accessed flag set (always true after a successful walk), and the leaf's
+     * dirty flag. Both false with A/D disabled (bits 8 and 9 are then ignored, SDM Vol.3C
+     * 28.2.4). */
+    bool accessed, dirty;
 };
 
 /* Translates gpa for an access of kind acc (one of EPT_R, EPT_W, EPT_X). With A/D enabled in
