@@ -136,9 +136,12 @@ void cpu_write_cr(struct cpu *c, unsigned n, uint64_t v)
 }
 
 /* The physical memory map changed (PAM, BARs, A20): drop every translation and chain. Decoded
- * blocks are keyed by guest-physical address and check their host page, so they stay valid. */
+ * blocks are keyed by guest-physical address and check their host page, so they stay valid.
+ * Cached guest-physical mappings hold physical addresses, not host pointers, but the EPT paging
+ * structures they were read from may now read differently: they go too. */
 void cpu_memmap_changed(struct cpu *c)
 {
     tlb_flush_all(c->tlb);
     vmx_tlb_drop_saved(c);
+    vmx_ept_cache_flush(c);
 }

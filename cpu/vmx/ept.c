@@ -21,23 +21,42 @@ static void pml_log(struct cpu *c, uint64_t gpa)
     x->f[VF_PML_INDEX] = (uint16_t)(idx - 1);
 }
 
+uint64_t vmx_ep4ta(const struct cpu *c, uint64_t eptp)
+{
+    return eptp & ((1ull << c->vmx->caps.maxphys) - 1) & ~0xfffull;
+}
+
+void vmx_ept_cache_flush(struct cpu *c)
+{
+    if (c->vmx) eptc_flush_all(&c->vmx->eptc);
+}
+
 bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struct ept_fail *fail)
 {
     struct vmx *x = c->vmx;
+    uint64_t eptp = x->f[VF_EPT_POINTER];
+    uint64_t ep4ta = vmx_ep4ta(c, eptp);
+    /* 28.3.1: a cached guest-physical mapping of the current EP4TA; it hits only when the walk
+     * would set no accessed or dirty flag (and so log nothing) */
+    if (eptc_lookup(&x->eptc, ep4ta, gpa, acc, (eptp >> 6) & 1, hpa)) return true;
     bool pml = (x->proc2 & SEC_ENABLE_PML) != 0;
     /* 28.2.5: before an access that needs an EPT accessed or dirty flag set, a PML index outside
      * 0-511 is a page-modification log-full event: no flag is set and the access does not
      * happen */
-    struct ept_params p = {x->f[VF_EPT_POINTER], x->caps.maxphys, (x->caps.ept_vpid & 1) != 0,
+    struct ept_params p = {eptp, x->caps.maxphys, (x->caps.ept_vpid & 1) != 0,
                            pml && (uint16_t)x->f[VF_PML_INDEX] > 511};
     struct walk_mem m = {c->mem, phys_rd, phys_wr};
     struct ept_result r;
     enum ept_status st = ept_walk(&p, &m, gpa, acc, &r);
     if (st == EPT_OK) {
         if (pml && r.dirty_set) pml_log(c, gpa);
+        eptc_fill(&x->eptc, ep4ta, gpa, &r);
         *hpa = r.hpa;
         return true;
     }
+    /* 28.3.3.1: an EPT violation or misconfiguration invalidates the guest-physical mappings of
+     * the current EP4TA that would translate the faulting address (a log-full event does not) */
+    if (st != EPT_AD_BLOCKED) eptc_flush_gpa(&x->eptc, ep4ta, gpa);
     fail->gpa = gpa;
     fail->acc = acc;
     fail->perms = r.perms;
@@ -113,9 +132,10 @@ uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bo
 
 /* INVEPT (SDM Vol.3C 30.3): type 1 single-context (the descriptor's EPTP must be valid), type 2
  * all-context. Combined translations live only in the guest TLB contexts (the host's TLB holds
- * none, and guest-physical translations are not cached): single-context drops the contexts of
- * the descriptor's EPT PML4 address (28.3.3.1: mappings are tagged by EP4TA, with any VPID), all-
- * context every context made with EPT. Returns 0 or a VM-instruction error number. */
+ * none) and guest-physical ones in the EPT cache (x->eptc): single-context drops the contexts
+ * and cached guest-physical mappings of the descriptor's EPT PML4 address (28.3.3.1: mappings
+ * are tagged by EP4TA, with any VPID), all-context every context made with EPT and the whole
+ * cache. Returns 0 or a VM-instruction error number. */
 unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t desc_hi)
 {
     struct vmx *x = c->vmx;
@@ -130,6 +150,10 @@ unsigned vmx_invept(struct cpu *c, uint64_t type, uint64_t desc_lo, uint64_t des
         if (!s->valid || s->eptp == ~0ull) continue;
         if (type == 2 || ((s->eptp ^ desc_lo) & ~0xfffull) == 0) s->valid = false;
     }
+    if (type == 2)
+        eptc_flush_all(&x->eptc);
+    else
+        eptc_flush_ep4ta(&x->eptc, vmx_ep4ta(c, desc_lo));
     return 0;
 }
 

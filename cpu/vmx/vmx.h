@@ -10,6 +10,7 @@
 #define CPU_VMX_VMX_H
 
 #include "cpu/vmx/vmcs.h"
+#include "mmu/ept_cache.h"
 #include "mmu/mmu.h"
 
 struct cpu;
@@ -221,6 +222,8 @@ struct vmx {
     uint8_t apic_write_size;
     bool apic_step;              /* run the next guest instruction alone (see vmx_apic_access) */
     bool tpr_exit_pending;       /* TPR-below-threshold exit right after VM entry (26.7.7) */
+    /* guest-physical mappings of every EP4TA (28.3.1), used by vmx_ept_try; last, it is big */
+    struct ept_cache eptc;
 };
 #define VMCS_PTR_NONE (~0ull)
 
@@ -306,6 +309,11 @@ bool vmx_ept_try(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t *hpa, struc
 /* The EPT-violation, misconfiguration or page-modification log-full VM exit for a failed
  * translation. Always longjmps. */
 NORETURN void vmx_ept_exit(struct cpu *c, const struct ept_fail *f);
+/* The EP4TA of an EPTP: bits N-1:12, the address of the EPT PML4 table (SDM Vol.3C 28.3.1). */
+uint64_t vmx_ep4ta(const struct cpu *c, uint64_t eptp);
+/* Drops every cached guest-physical mapping (RESET, a change of the physical memory map). Does
+ * nothing on a CPU without VMX. Never raises. */
+void vmx_ept_cache_flush(struct cpu *c);
 /* vmx_ept_try, taking the exit on failure (the access is the final one for lin). May raise. */
 uint64_t vmx_ept_gpa(struct cpu *c, uint64_t gpa, unsigned acc, uint64_t lin, bool lin_valid);
 /* INVEPT/INVVPID after the common checks: 0, or the VM-instruction error number. */

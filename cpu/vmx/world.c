@@ -50,6 +50,7 @@ void vmx_reset(struct cpu *c)
             x->tlbs[k].t.gepoch = k + 1;
         }
     vmx_tlb_drop_saved(c);
+    vmx_ept_cache_flush(c);
 }
 
 static uint32_t ar_of(const struct seg *s) { return s->ar; }
