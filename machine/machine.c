@@ -18,6 +18,7 @@
 #include "cpu/cpu_priv.h"
 #include "cpu/cpumodel.h"
 #include "cpu/icache.h"
+#include "cpu/vmx/vmx.h"
 #include "devices/bus.h"
 #include "devices/chardev.h"
 #include "devices/debugcon.h"
@@ -897,6 +898,10 @@ int machine_run(struct machine *m)
                 "emptied %llu times\n",
                 (unsigned long long)c->icache->lookups, (unsigned long long)c->icache->misses,
                 (unsigned long long)c->icache->stale, (unsigned long long)c->icache->flushes);
+    if ((log_mask & LOG_STATS) && c->vmx && c->vmx->eptc.lookups)
+        fprintf(stderr, "turtles: EPT guest-physical cache: %llu lookups, %llu hits, emptied %llu times\n",
+                (unsigned long long)c->vmx->eptc.lookups, (unsigned long long)c->vmx->eptc.hits,
+                (unsigned long long)c->vmx->eptc.flushes);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
     if (m->con_file) fflush(m->con_file);
     return status;
