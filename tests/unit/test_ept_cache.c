@@ -112,6 +112,13 @@ START_TEST(hit_and_miss)
     CHECK(xl(0x5000, EPT_W) == 0x40000 && xl(0x5000, EPT_X) == 0x40000, "write and fetch hit too");
     CHECK(hits() == 3, "3 hits, not %llu", (unsigned long long)hits());
     CHECK(xl(0x7000, EPT_R) == ~0ull && !fail.misconfig && fail.perms == 0, "unmapped: violation");
+    /* guest page 0x405000 shares 0x5000's slot: PD entry 2 leads to a second PT at +0x4000 */
+    uint64_t ea = vmx_ep4ta(c, eptp_of(HIER_A, false));
+    CHECK(eptc_index(ea, 0x405000) == eptc_index(ea, 0x5000), "the same slot");
+    wr(HIER_A + 0x2000 + 2 * 8, (HIER_A + 0x4000) | RWX);
+    wr(HIER_A + 0x4000 + 5 * 8, 0x60000 | RWX | WB);
+    CHECK(xl(0x405000, EPT_R) == 0x60000, "another page in the same slot: its own mapping");
+    CHECK(xl(0x5000, EPT_R) == 0x48000, "and 0x5000 walks again (it was replaced)");
     /* a cached read-only mapping does not serve a write: the walk sees the raised permission */
     CHECK(xl(0x6000, EPT_R) == 0x41000, "read-only page read");
     map(HIER_A, 0x6000, 0x41000, RW);
