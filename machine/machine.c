@@ -899,7 +899,8 @@ int machine_run(struct machine *m)
                 (unsigned long long)c->icache->lookups, (unsigned long long)c->icache->misses,
                 (unsigned long long)c->icache->stale, (unsigned long long)c->icache->flushes);
     if ((log_mask & LOG_STATS) && c->vmx && c->vmx->eptc.lookups)
-        fprintf(stderr, "turtles: EPT guest-physical cache: %llu lookups, %llu hits, emptied %llu times\n",
+        fprintf(stderr, "turtles: EPT guest-physical cache: %llu lookups, %llu hits, %llu invalidations "
+                "(INVEPT, reset, memory map)\n",
                 (unsigned long long)c->vmx->eptc.lookups, (unsigned long long)c->vmx->eptc.hits,
                 (unsigned long long)c->vmx->eptc.flushes);
     if (m->prof) profile_report(m->prof, log_file_handle(), UINT32_MAX);
