@@ -7,7 +7,8 @@ Usage: bench/profile-syms.py PROFILE_LOG SYMBOLS [ROWS]
                symbols are used. Boot with `nokaslr` so the addresses match the listing.
 Kernel-half addresses are mapped to symbols. Addresses below 4 GiB are grouped by 64 KiB region
 (e.g. the kernel's boot-time decompressor, which runs at a physical address); the rest of the
-lower half is <user>.
+lower half is <user>. Rows sampled in a VMX guest ("guest vpid N") are counted apart, as
+"[guest vpid N] name", with the same listing (the nested images run one kernel at every level).
 """
 import bisect
 import collections
@@ -32,20 +33,25 @@ def main():
     total = 0
     for line in open(sys.argv[1], errors="replace"):
         f = line.split()
-        if len(f) != 4 or f[0] != "profile:" or not f[3].endswith("%"):
+        if len(f) not in (4, 7) or f[0] != "profile:" or not f[3].endswith("%"):
+            continue
+        if len(f) == 7 and f[4:6] != ["guest", "vpid"]:
             continue
         try:
             rip, cnt = int(f[1], 16), int(f[2])
         except ValueError:
             continue
+        # a VMX guest's samples ("guest vpid N") are listed apart, under the same symbols (the
+        # nested images run the same kernel at every level)
+        ctx = "[guest vpid %s] " % f[6] if len(f) == 7 else ""
         total += cnt
         k = bisect.bisect_right(addrs, rip) - 1
         if rip >= 0xffff800000000000:
-            by[syms[k][1] if k >= 0 else "<kernel, no symbol>"] += cnt
+            by[ctx + (syms[k][1] if k >= 0 else "<kernel, no symbol>")] += cnt
         elif rip < 1 << 32:
-            by["<low %08x>" % (rip >> 16 << 16)] += cnt
+            by[ctx + "<low %08x>" % (rip >> 16 << 16)] += cnt
         else:
-            by["<user>"] += cnt
+            by[ctx + "<user>"] += cnt
     if not total:
         sys.exit("no profile samples in " + sys.argv[1])
     print("%7s %10s  %s" % ("share", "samples", "function"))

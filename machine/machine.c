@@ -825,7 +825,7 @@ int machine_run(struct machine *m)
             /* -d profile: the block that was running at the sample point (the run stops at the
              * end of that block); counting the RIP found at the stop instead credited every
              * sample to the block after it */
-            profile_add(m->prof, c->seg[SEG_CS].base + c->blk_rip);
+            profile_add(m->prof, c->seg[SEG_CS].base + c->blk_rip, vmx_profile_tag(c));
             next_sample = c->icount - c->icount % PROFILE_PERIOD + PROFILE_PERIOD;
         }
         if (m->serial) chardev_poll(m->serial);

@@ -1,5 +1,5 @@
-/* -d profile: guest-RIP histogram (see profile.h). An open-addressing hash of RIP -> count that
- * doubles when half full. */
+/* -d profile: guest-RIP histogram (see profile.h). An open-addressing hash of (RIP, context) ->
+ * count that doubles when half full. */
 #include "machine/profile.h"
 
 #include <stdlib.h>
@@ -7,6 +7,7 @@
 struct prof_slot {
     uint64_t rip;
     uint64_t count; /* 0: empty slot */
+    uint32_t tag;   /* vmx_profile_tag: 0, or 1 + a VMX guest's VPID */
 };
 
 struct profile {
@@ -35,9 +36,9 @@ void profile_destroy(struct profile *p)
     free(p);
 }
 
-static size_t prof_hash(uint64_t rip, size_t cap)
+static size_t prof_hash(uint64_t rip, uint32_t tag, size_t cap)
 {
-    return (size_t)((rip * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
+    return (size_t)(((rip ^ (uint64_t)tag << 48) * 0x9e3779b97f4a7c15ull) >> 20) & (cap - 1);
 }
 
 static bool prof_grow(struct profile *p)
@@ -47,7 +48,7 @@ static bool prof_grow(struct profile *p)
     if (!s) return false;
     for (size_t k = 0; k < p->cap; k++) {
         if (!p->slot[k].count) continue;
-        size_t h = prof_hash(p->slot[k].rip, cap);
+        size_t h = prof_hash(p->slot[k].rip, p->slot[k].tag, cap);
         while (s[h].count) h = (h + 1) & (cap - 1);
         s[h] = p->slot[k];
     }
@@ -57,14 +58,15 @@ static bool prof_grow(struct profile *p)
     return true;
 }
 
-void profile_add(struct profile *p, uint64_t rip)
+void profile_add(struct profile *p, uint64_t rip, uint32_t tag)
 {
     p->samples++;
     if (p->used * 2 >= p->cap && !prof_grow(p)) return;
-    size_t h = prof_hash(rip, p->cap);
-    while (p->slot[h].count && p->slot[h].rip != rip) h = (h + 1) & (p->cap - 1);
+    size_t h = prof_hash(rip, tag, p->cap);
+    while (p->slot[h].count && (p->slot[h].rip != rip || p->slot[h].tag != tag)) h = (h + 1) & (p->cap - 1);
     if (!p->slot[h].count) {
         p->slot[h].rip = rip;
+        p->slot[h].tag = tag;
         p->used++;
     }
     p->slot[h].count++;
@@ -74,6 +76,7 @@ static int prof_cmp(const void *a, const void *b)
 {
     const struct prof_slot *x = a, *y = b;
     if (x->count != y->count) return x->count < y->count ? 1 : -1;
+    if (x->tag != y->tag) return x->tag < y->tag ? -1 : 1;
     return x->rip < y->rip ? -1 : x->rip > y->rip;
 }
 
@@ -89,8 +92,11 @@ void profile_report(const struct profile *p, FILE *f, unsigned max_rows)
     fprintf(f, "profile: %llu samples, one per %u instructions; %zu distinct RIPs\n",
             (unsigned long long)p->samples, PROFILE_PERIOD, n);
     fprintf(f, "profile: %-18s %10s %7s\n", "rip", "samples", "share");
-    for (size_t k = 0; k < n && k < max_rows; k++)
-        fprintf(f, "profile: %016llx %10llu %6.2f%%\n", (unsigned long long)s[k].rip,
+    for (size_t k = 0; k < n && k < max_rows; k++) {
+        fprintf(f, "profile: %016llx %10llu %6.2f%%", (unsigned long long)s[k].rip,
                 (unsigned long long)s[k].count, busy ? 100.0 * (double)s[k].count / (double)busy : 0.0);
+        if (s[k].tag) fprintf(f, " guest vpid %u", s[k].tag - 1);
+        fputc('\n', f);
+    }
     free(s);
 }

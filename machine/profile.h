@@ -17,9 +17,11 @@ struct profile;
 /* Returns a new empty histogram, or NULL when out of memory. */
 struct profile *profile_create(void);
 void profile_destroy(struct profile *p);
-/* Counts one sample at linear address rip. */
-void profile_add(struct profile *p, uint64_t rip);
-/* Prints the top addresses (at most max_rows) by sample count with their share, to f. */
+/* Counts one sample at linear address rip in context tag (0: not a VMX guest; else 1 + the
+ * guest's VPID, vmx_profile_tag). */
+void profile_add(struct profile *p, uint64_t rip, uint32_t tag);
+/* Prints the top addresses (at most max_rows) by sample count with their share, to f; a VMX
+ * guest's rows end with "guest vpid N". */
 void profile_report(const struct profile *p, FILE *f, unsigned max_rows);
 
 #endif

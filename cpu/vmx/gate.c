@@ -890,6 +890,13 @@ void vmx_update_pending(struct cpu *c)
         c->pending &= ~PEND_VMX;
 }
 
+uint32_t vmx_profile_tag(const struct cpu *c)
+{
+    const struct vmx *x = c->vmx;
+    if (!x || !x->guest) return 0;
+    return 1 + ((x->proc2 & SEC_ENABLE_VPID) ? (uint32_t)(uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] : 0);
+}
+
 bool vmx_events_due(const struct cpu *c)
 {
     const struct vmx *x = c->vmx;

@@ -284,6 +284,9 @@ void vmx_deliver_hook(struct cpu *c, int vec, int ev_type, bool has_err, uint32_
 /* What ends a halt in non-root operation (cpu_halt_wakeup): true when external interrupts exit
  * whatever RFLAGS.IF; *at = the VMX-preemption timer's deadline or UINT64_MAX. Never raises. */
 bool vmx_halt_wakeup(const struct cpu *c, uint64_t *at);
+/* For -d profile: 0 outside VMX non-root operation, else 1 + the guest's VPID (0 without "enable
+ * VPID"), so that samples of different guests (KVM's L2 and, through its VMCS02, L3) stay apart. */
+uint32_t vmx_profile_tag(const struct cpu *c);
 /* Sets or clears PEND_VMX from the running guest's asynchronous controls. */
 void vmx_update_pending(struct cpu *c);
 /* With PEND_VMX set, at the end of a block: whether cpu_run must look at the VMX events now.
