@@ -11,6 +11,12 @@
 uint8_t *mmu_fetch_page(struct cpu *c, uint64_t lin, uint64_t *gpa_out);
 
 
+/* Linear address of code at rip in the current CS, without checks. */
+static uint64_t rip_lin(const struct cpu *c, uint64_t rip)
+{
+    return c->mode64 ? rip : (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
+}
+
 /* Linear address of the next instruction fetch, with the CS limit check (SDM Vol.3A 5.3: a fetch
  * beyond the limit raises #GP(0)). */
 static uint64_t fetch_lin(struct cpu *c)
@@ -18,10 +24,25 @@ static uint64_t fetch_lin(struct cpu *c)
     uint64_t rip = RIP(c);
     if (c->mode64) {
         if (unlikely(!is_canonical(rip))) raise_gp(c, 0);
-        return rip;
+    } else if (unlikely(rip > c->seg[SEG_CS].limit)) {
+        raise_gp(c, 0);
     }
-    if (unlikely(rip > c->seg[SEG_CS].limit)) raise_gp(c, 0);
-    return (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
+    return rip_lin(c, rip);
+}
+
+/* Host page index of a host address inside guest memory (the backing is page aligned). */
+static uint32_t host_page(const struct memmap *m, const uint8_t *p) { return (uint32_t)((uint64_t)(p - m->host) >> 12); }
+
+/* The host page that the page after lin's translates to, for an instruction that runs on into
+ * it: false when that page is not RAM. The fetch translation may raise #PF, as fetching the
+ * instruction's bytes would. */
+static bool next_code_page(struct cpu *c, uint64_t lin, uint32_t *hp2)
+{
+    uint64_t gpa2;
+    uint8_t *p = mmu_fetch_page(c, (lin + 0x1000 - (lin & 0xfff)) & c->lin_mask, &gpa2);
+    if (!p) return false;
+    *hp2 = host_page(c->mem, p);
+    return true;
 }
 
 /* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
@@ -99,33 +120,32 @@ static void note_code_page(struct cpu *c, uint64_t hp)
     vmx_tlb_flush_writes_saved(c); /* saved VMX TLB contexts must not bypass SMC either */
 }
 
-/* The block at lin (in the reserved space b, for slot) is one instruction that runs on into the
- * next page: decoded through a 15-byte buffer, and cached with both pages' stamps unless the
- * next page is not RAM (then it is decoded anew each time, into tmp). */
-static const struct block *cross_block(struct cpu *c, uint64_t lin, struct block *b,
+/* The block at lin (guest-physical gpa, host page hp; in the reserved space b, for slot) is one
+ * instruction that runs on into the next page: decoded through a 15-byte buffer, and cached with
+ * both pages' stamps unless the next page is not RAM (then it is decoded anew each time, into
+ * tmp). */
+static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa, uint32_t hp, struct block *b,
                                        struct block **slot, union tmp_block *tmpb)
 {
     struct memmap *m = c->mem;
-    uint64_t gpa, gpa2;
     uint8_t bytes[16];
-    uint8_t *page = mmu_fetch_page(c, lin, &gpa);
-    uint8_t *page2 = mmu_fetch_page(c, (lin + 0x1000 - (lin & 0xfff)) & c->lin_mask, &gpa2);
-    uint64_t hp = (uint64_t)(page - (lin & 0xfff) - m->host) >> 12;
-    if (!page2) b = &tmpb->b;
+    uint32_t hp2;
+    bool ram2 = next_code_page(c, lin, &hp2);
+    if (!ram2) b = &tmpb->b;
     b->n = 1;
     b->gpa = gpa;
     b->ctx = c->ctx;
-    b->hpage = (uint32_t)hp;
-    b->cross = page2 != NULL;
-    if (page2) {
-        b->hpage2 = (uint32_t)((uint64_t)(page2 - (gpa2 & 0xfff) - m->host) >> 12);
-        note_code_page(c, b->hpage2);
-        b->stamp2 = m->stamp[b->hpage2];
+    b->hpage = hp;
+    b->cross = ram2;
+    if (ram2) {
+        b->hpage2 = hp2;
+        note_code_page(c, hp2);
+        b->stamp2 = m->stamp[hp2];
     }
     b->stamp = m->stamp[hp];
     decode_slow(c, lin, &b->insn[0], bytes);
     cpu_insn_end_marker(&b->insn[1]);
-    if (!page2) return b;
+    if (!ram2) return b;
     icache_commit(c->icache, slot, b);
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, bytes, b);
     return b;
@@ -154,18 +174,14 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
         return tmp;
     }
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
-    uint64_t hp = (uint64_t)(page - m->host) >> 12;
+    uint32_t hp = host_page(m, page);
     struct block **slot = icache_slot(ic, gpa, c->ctx);
     struct block *b = *slot;
     if (likely(b && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp])) {
         if (likely(!b->cross)) return b;
-        /* the next page must still be the one it was decoded from, unwritten: its fetch
-         * translation may raise #PF, as fetching the instruction's bytes would */
-        uint64_t gpa2;
-        uint8_t *page2 = mmu_fetch_page(c, (lin + 0x1000 - (lin & 0xfff)) & c->lin_mask, &gpa2);
-        if (page2 && (uint64_t)(page2 - (gpa2 & 0xfff) - m->host) >> 12 == b->hpage2 &&
-            b->stamp2 == m->stamp[b->hpage2])
-            return b;
+        /* the next page must still be the one it was decoded from, unwritten */
+        uint32_t hp2;
+        if (next_code_page(c, lin, &hp2) && hp2 == b->hpage2 && b->stamp2 == m->stamp[hp2]) return b;
     }
 
     /* Miss: decode a new block. Mark the page as holding code first, so writes to it from now
@@ -181,7 +197,7 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
         enum decode_status st = decode_insn(&c->dctx, page + off, 0x1000 - off, i);
         if (st == DEC_NEED_MORE) {
             if (n > 0) break; /* end the block before the page-crossing instruction */
-            return cross_block(c, lin, b, slot, tmpb);
+            return cross_block(c, lin, gpa, hp, b, slot, tmpb);
         }
         if (st == DEC_OK) cpu_specialize(i);
         n++;
@@ -194,7 +210,7 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     cpu_insn_end_marker(&b->insn[n]);
     b->gpa = gpa;
     b->ctx = c->ctx;
-    b->hpage = (uint32_t)hp;
+    b->hpage = hp;
     b->stamp = m->stamp[hp];
     b->cross = 0;
     icache_commit(ic, slot, b);
@@ -277,7 +293,7 @@ static ALWAYS_INLINE const struct block *chain_next(struct cpu *c, const struct 
  * INVLPG cuts links to it. */
 static bool note_link_page(struct cpu *c, const struct block *b, uint64_t rip)
 {
-    uint64_t lin = c->mode64 ? rip : (c->seg[SEG_CS].eff_base + rip) & c->lin_mask;
+    uint64_t lin = rip_lin(c, rip);
     unsigned k = (lin >> 12) & TLB_MASK;
     if (b->cross || c->tlb_cls[TLB_X][k].tag != (lin & ~0xfffull)) {
         tlb_note_link(c->tlb, lin, TLB_LINK_ANY);
@@ -466,7 +482,7 @@ static void step_one(struct cpu *c)
     /* a VMX guest's monitor trap flag follows this instruction too (SDM Vol.3C 25.5.2) */
     if (unlikely(c->pending & PEND_VMX) && (c->ctx & CTX_VMX)) vmx_step_one(c);
     if (!rf && (c->dr[7] & 0xff)) {
-        uint64_t lin = c->mode64 ? RIP(c) : (c->seg[SEG_CS].eff_base + RIP(c)) & c->lin_mask;
+        uint64_t lin = rip_lin(c, RIP(c));
         uint32_t hits = 0;
         for (unsigned n = 0; n < 4; n++)
             if (dr_enabled(c, n) && dr_rw(c, n) == 0 && c->dr[n] == lin) hits |= 1u << n;
