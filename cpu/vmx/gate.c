@@ -882,30 +882,21 @@ void vmx_update_pending(struct cpu *c)
     struct vmx *x = c->vmx;
     /* external interrupts raise PEND_INTR themselves, and the preemption timer shortens the run
      * (cpu/exec.c clamp_run_end) */
-    if (x->guest && (x->inject_pending || x->mtf_pending || x->dbg_trap || x->vintr_recognized || x->apic_write_pending ||
-                     x->apic_step || x->tpr_exit_pending ||
-                     (x->proc & (CPU_INTR_WINDOW_EXITING | CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG))))
+    bool at_once = x->inject_pending || x->mtf_pending || x->dbg_trap || x->apic_write_pending || x->apic_step ||
+                   x->tpr_exit_pending || (x->proc & (CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG));
+    /* interrupt-window exiting (SDM Vol.3C 25.2) and the delivery of a recognized virtual
+     * interrupt (29.2.2) act only at a boundary where RFLAGS.IF = 1 */
+    bool if_gated = x->vintr_recognized || (x->proc & CPU_INTR_WINDOW_EXITING);
+    x->pend_if_only = !at_once;
+    if (x->guest && (at_once || if_gated))
         c->pending |= PEND_VMX;
     else
         c->pending &= ~PEND_VMX;
 }
 
-uint32_t vmx_profile_tag(const struct cpu *c)
-{
-    const struct vmx *x = c->vmx;
-    if (!x || !x->guest) return 0;
-    return 1 + ((x->proc2 & SEC_ENABLE_VPID) ? (uint32_t)(uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] : 0);
-}
-
 bool vmx_events_due(const struct cpu *c)
 {
-    const struct vmx *x = c->vmx;
-    if (x->inject_pending || x->mtf_pending || x->dbg_trap || x->apic_write_pending || x->apic_step ||
-        x->tpr_exit_pending || (x->proc & (CPU_NMI_WINDOW_EXITING | CPU_MONITOR_TRAP_FLAG)))
-        return true;
-    /* what is left, interrupt-window exiting (SDM Vol.3C 25.2) and the delivery of a recognized
-     * virtual interrupt (29.2.2), acts only at a boundary where RFLAGS.IF = 1 */
-    return (c->rflags & FL_IF) != 0;
+    return !c->vmx->pend_if_only || (c->rflags & FL_IF);
 }
 
 bool vmx_hold_debug_trap(struct cpu *c, uint32_t pdbg)

@@ -210,3 +210,10 @@ void vmx_dump_vmcs(const struct cpu *c, void *file)
         fputc('\n', out);
     }
 }
+
+uint32_t vmx_profile_tag(const struct cpu *c)
+{
+    const struct vmx *x = c->vmx;
+    if (!x || !x->guest) return 0;
+    return 1 + ((x->proc2 & SEC_ENABLE_VPID) ? (uint32_t)(uint16_t)x->f[VF_VIRTUAL_PROCESSOR_ID] : 0);
+}

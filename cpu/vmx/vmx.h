@@ -217,6 +217,8 @@ struct vmx {
      * cached guest-interrupt-status field while the guest runs. */
     uint64_t apic_access_page;   /* APIC-access address of the running guest (page aligned) */
     bool vintr_recognized;       /* a pending virtual interrupt is recognized (29.2.1) */
+    bool pend_if_only;           /* PEND_VMX is set only for events that wait for RFLAGS.IF = 1
+                                  * (vmx_update_pending, vmx_events_due) */
     bool apic_write_pending;     /* a virtualized write awaits APIC-write emulation (29.4.3.2) */
     uint16_t apic_write_off;     /* its page offset and size */
     uint8_t apic_write_size;
