@@ -575,11 +575,11 @@ bool cpu_page_has_data_bp(const struct cpu *c, uint64_t lin_page);
  * (the run's budget counts instructions, one per nanosecond). Never raises. */
 /* Block chains (cpu/exec.c) stay valid while the active TLB's epoch is unchanged and the chain
  * key (decode mode and user/supervisor class) is the same (for a link into a page whose fetch
- * translation is global, the epoch that non-global flushes leave alone, gepoch). The epoch goes up when translations
- * of the TLB are dropped and when the mode bits that decide what a fetch may reach change: CR0.PE,
- * WP, PG, CR4.PSE, PAE, PGE, SMEP, SMAP, EFER.LMA, NXE (the paging-mode and access-rights controls
- * of SDM Vol.3A 4.1.3 and 4.6), and outside 64-bit mode CS (whose base and limit apply to
- * fetches, 3.4.5, 5.3), so any cpu_update_mode there. Switching between VMX TLB contexts keeps
+ * translation is global, the epoch that non-global flushes leave alone, gepoch). The epoch goes
+ * up when translations of the TLB are dropped and when the mode bits that decide what a fetch
+ * may reach change: CR0.PE, WP, PG, CR4.PSE, PAE, PGE, SMEP, SMAP, EFER.LMA, NXE (the
+ * paging-mode and access-rights controls of SDM Vol.3A 4.1.3 and 4.6), and outside 64-bit mode
+ * CS (whose base and limit apply to fetches, 3.4.5, 5.3), so any cpu_update_mode there. Switching between VMX TLB contexts keeps
  * each context's chains (epochs are per TLB, tagged by its number). */
 static inline void tlb_sync_mode(struct cpu *c)
 {

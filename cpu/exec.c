@@ -31,7 +31,10 @@ static uint64_t fetch_lin(struct cpu *c)
 }
 
 /* Host page index of a host address inside guest memory (the backing is page aligned). */
-static uint32_t host_page(const struct memmap *m, const uint8_t *p) { return (uint32_t)((uint64_t)(p - m->host) >> 12); }
+static uint32_t host_page(const struct memmap *m, const uint8_t *p)
+{
+    return (uint32_t)((uint64_t)(p - m->host) >> 12);
+}
 
 /* The host page that the page after lin's translates to, for an instruction that runs on into
  * it: false when that page is not RAM. The fetch translation may raise #PF, as fetching the
@@ -124,8 +127,8 @@ static void note_code_page(struct cpu *c, uint64_t hp)
  * instruction that runs on into the next page: decoded through a 15-byte buffer, and cached with
  * both pages' stamps unless the next page is not RAM (then it is decoded anew each time, into
  * tmp). */
-static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa, uint32_t hp, struct block *b,
-                                       struct block **slot, union tmp_block *tmpb)
+static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa, uint32_t hp,
+                                       struct block *b, struct block **slot, union tmp_block *tmpb)
 {
     struct memmap *m = c->mem;
     uint8_t bytes[16];
