@@ -67,11 +67,14 @@ bool boot_flat32_entry(struct memmap *m, uint64_t gdt_addr, struct boot_entry *e
 
 /* ---- helpers shared by the loaders ---- */
 
-/* Reads a whole file into a malloc'd buffer (*buf, *len). With gunzip, a gzip file is
- * decompressed transparently (other files are read as they are). At most max_len bytes.
- * Returns false with a message. */
+/* Reads a whole file into a buffer (*buf, *len) that the caller may write to (privately) and
+ * releases with boot_free_file. With gunzip, a gzip file is decompressed transparently (other
+ * files are read as they are). At most max_len bytes. Returns false with a message. */
 bool boot_read_file(const char *path, bool gunzip, uint64_t max_len, uint8_t **buf, size_t *len,
                     char *err, size_t errlen);
+
+/* Releases a buffer from boot_read_file (len as it returned). */
+void boot_free_file(uint8_t *buf, size_t len);
 
 /* Copies len bytes to guest-physical gpa, which must be RAM (src NULL: writes zeroes).
  * Returns false if any byte is not RAM. */

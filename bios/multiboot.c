@@ -484,7 +484,7 @@ bool multiboot_boot_image(struct memmap *m, const struct multiboot_config *cfg, 
         e->rip = entry;
         e->rsp = MB_MMAP_ADDR; /* undefined by the spec: free low RAM below the information */
     }
-    for (int k = 0; k < nmods; k++) free(moddata[k]);
+    for (int k = 0; k < nmods; k++) boot_free_file(moddata[k], modlen[k]);
     free(modbuf);
     free(low);
     if (ok && info) *info = mi;
@@ -501,6 +501,6 @@ bool multiboot_boot_load(struct memmap *m, const struct multiboot_config *cfg,
     char sub[512];
     bool ok = multiboot_boot_image(m, cfg, img, len, kernel_path, e, info, sub, sizeof sub);
     if (!ok) snprintf(err, errlen, "%s: %s", kernel_path, sub);
-    free(img);
+    boot_free_file(img, len);
     return ok;
 }

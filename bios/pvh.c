@@ -389,7 +389,7 @@ bool pvh_boot_load(struct memmap *m, const struct pvh_config *cfg, const char *k
         ok = pvh_boot_image(m, cfg, img, len, rd, rdlen, e, info, sub, sizeof sub);
         if (!ok) snprintf(err, errlen, "%s: %s", kernel_path, sub);
     }
-    free(img);
-    free(rd);
+    boot_free_file(img, len);
+    boot_free_file(rd, rdlen);
     return ok;
 }

@@ -384,12 +384,12 @@ static bool board_init_vga(struct machine *m, char *err, size_t errlen)
         while (rom_size < rom_len) rom_size <<= 1;
         rom_off = memmap_alloc(m->mem, rom_size);
         if (rom_off == UINT64_MAX) {
-            free(rom);
+            boot_free_file(rom, rom_len);
             snprintf(err, errlen, "cannot allocate the VGA ROM");
             return false;
         }
         memcpy(m->mem->host + rom_off, rom, rom_len);
-        free(rom);
+        boot_free_file(rom, rom_len);
     } else {
         fprintf(stderr, "turtles: no VGA BIOS (%s; Debian package seabios); the VGA is left uninitialized\n",
                 vga_bios_paths[0]);
@@ -617,7 +617,7 @@ static bool board_direct_linux(struct machine *m, char *err, size_t errlen)
     uint32_t mb_off;
     bool is_mb = !is_linux && multiboot_find_header(img, len, &mb_off);
     bool is_elf = !is_linux && !is_mb && pvh_is_elf(img, len);
-    free(img);
+    boot_free_file(img, len);
     if (is_mb) {
         struct multiboot_config mc = {
             .cmdline = cfg->append, .modules = cfg->initrd, .ram_size = cfg->ram_size,

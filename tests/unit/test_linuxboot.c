@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -386,7 +388,7 @@ START_TEST(test_linux_real)
     CHECK(e.rip == 0x100000 && e.rsi == 0x7000, "entry");
     printf("linuxboot: %s protocol %u.%02u, %llu KiB, init_size 0x%x\n", k, h.version >> 8,
            h.version & 0xFF, (unsigned long long)(h.kernel_size >> 10), h.init_size);
-    free(img);
+    boot_free_file(img, len);
 }
 END_TEST
 
@@ -702,6 +704,99 @@ START_TEST(test_mb_real_xen)
 }
 END_TEST
 
+/* boot_read_file: a plain file is mapped (and the caller's writes stay private), gzip data is
+ * decompressed only with gunzip, an empty file, a FIFO read as a stream, the size limit on both
+ * paths, and a missing file. */
+static void write_file(const char *path, const uint8_t *data, size_t len, bool gz)
+{
+    if (gz) {
+        gzFile g = gzopen(path, "wb");
+        ck_assert(g);
+        ck_assert(gzwrite(g, data, (unsigned)len) == (int)len);
+        gzclose(g);
+        return;
+    }
+    FILE *f = fopen(path, "wb");
+    ck_assert(f);
+    ck_assert(fwrite(data, 1, len, f) == len);
+    fclose(f);
+}
+
+START_TEST(test_read_file)
+{
+    enum { N = 3 * 4096 + 123 };
+    static uint8_t data[N];
+    for (unsigned k = 0; k < N; k++) data[k] = (uint8_t)(k * 7 + (k >> 8));
+    char dir[] = "/tmp/turtles-readXXXXXX";
+    ck_assert(mkdtemp(dir));
+    char plain[64], gzp[64], empty[64], fifo[64], missing[64];
+    snprintf(plain, sizeof plain, "%s/plain", dir);
+    snprintf(gzp, sizeof gzp, "%s/gz", dir);
+    snprintf(empty, sizeof empty, "%s/empty", dir);
+    snprintf(fifo, sizeof fifo, "%s/fifo", dir);
+    snprintf(missing, sizeof missing, "%s/missing", dir);
+    write_file(plain, data, N, false);
+    write_file(gzp, data, N, true);
+    write_file(empty, data, 0, false);
+    uint8_t *b;
+    size_t len;
+
+    CHECK(boot_read_file(plain, false, 1 << 20, &b, &len, err, sizeof err), "plain: %s", err);
+    CHECK(len == N && memcmp(b, data, N) == 0, "plain contents");
+    b[0] ^= 0xFF; /* private: the file keeps its byte */
+    boot_free_file(b, len);
+    CHECK(boot_read_file(plain, true, 1 << 20, &b, &len, err, sizeof err), "plain gunzip: %s", err);
+    CHECK(len == N && memcmp(b, data, N) == 0, "a file that is not gzip passes unchanged");
+    boot_free_file(b, len);
+
+    CHECK(boot_read_file(gzp, true, 1 << 20, &b, &len, err, sizeof err), "gz: %s", err);
+    CHECK(len == N && memcmp(b, data, N) == 0, "gz decompressed");
+    boot_free_file(b, len);
+    CHECK(boot_read_file(gzp, false, 1 << 20, &b, &len, err, sizeof err), "gz raw: %s", err);
+    CHECK(len > 2 && len < N && b[0] == 0x1f && b[1] == 0x8b, "without gunzip the gzip bytes");
+    boot_free_file(b, len);
+
+    CHECK(boot_read_file(empty, false, 1 << 20, &b, &len, err, sizeof err), "empty: %s", err);
+    CHECK(b != NULL && len == 0, "empty file: a buffer of length 0");
+    boot_free_file(b, len);
+
+    CHECK(!boot_read_file(plain, false, 8192, &b, &len, err, sizeof err) && b == NULL,
+          "plain over the limit");
+    CHECK(strstr(err, "larger than") != NULL, "limit message: %s", err);
+    err[0] = 0;
+    CHECK(!boot_read_file(gzp, true, 8192, &b, &len, err, sizeof err) && b == NULL,
+          "gz over the limit");
+    CHECK(strstr(err, "larger than") != NULL, "gz limit message: %s", err);
+    CHECK(!boot_read_file(missing, false, 1 << 20, &b, &len, err, sizeof err), "missing");
+    CHECK(strstr(err, "cannot open") != NULL, "missing message: %s", err);
+
+    /* a FIFO cannot be mapped: it is read as a stream */
+    ck_assert(mkfifo(fifo, 0600) == 0);
+    pid_t pid = fork();
+    ck_assert(pid >= 0);
+    if (pid == 0) {
+        FILE *f = fopen(fifo, "wb");
+        if (!f || fwrite(data, 1, N, f) != N) _exit(1);
+        fclose(f);
+        _exit(0);
+    }
+    CHECK(boot_read_file(fifo, false, 1 << 20, &b, &len, err, sizeof err), "fifo: %s", err);
+    CHECK(len == N && memcmp(b, data, N) == 0, "fifo contents");
+    boot_free_file(b, len);
+    int st;
+    waitpid(pid, &st, 0);
+
+    CHECK(boot_read_file(plain, false, 1 << 20, &b, &len, err, sizeof err), "plain again");
+    CHECK(b[0] == data[0], "the earlier write did not reach the file");
+    boot_free_file(b, len);
+    unlink(plain);
+    unlink(gzp);
+    unlink(empty);
+    unlink(fifo);
+    rmdir(dir);
+}
+END_TEST
+
 START_TEST(test_e820_pc)
 {
     struct boot_e820 m[8];
@@ -725,6 +820,7 @@ static Suite *loaders_suite(void)
     TCase *tc = tcase_create("linux");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_e820_pc);
+    tcase_add_test(tc, test_read_file);
     tcase_add_test(tc, test_linux_parse);
     tcase_add_test(tc, test_linux_load);
     tcase_add_test(tc, test_linux_options);

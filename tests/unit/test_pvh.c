@@ -456,7 +456,7 @@ START_TEST(test_real_vmlinux)
             CHECK(img[pi.seg[k].off + (pi.entry - pi.seg[k].paddr)] == 0xFC, "entry byte");
     printf("pvh: %s: %u segments [0x%llx, 0x%llx), PVH entry 0x%x\n", v, pi.nseg,
            (unsigned long long)pi.load_lo, (unsigned long long)pi.load_hi, pi.entry);
-    free(img);
+    boot_free_file(img, len);
 }
 END_TEST
 
