@@ -197,6 +197,12 @@ struct cpu {
     const struct insn *blk_end;   /* one past the last instruction that will run */
     const uint32_t *blk_stamp;    /* write stamp of the running block's page, and its value */
     uint32_t blk_stamp_val;
+    /* The running block while run_blocks runs it with chaining on (NULL otherwise): direct
+     * jumps (cpu_jump_direct) are made only then. */
+    const struct block *blk;
+    /* A same-page jump that left its block because it had no direct link yet: the run loop
+     * links it to the block it finds at the target. */
+    const struct insn *jfrom;
     uint8_t cpl;
     uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
     uint8_t mode64;   /* CS.L in long mode */

@@ -29,6 +29,12 @@ static ALWAYS_INLINE void cpu_next_insn(struct cpu *c, const struct insn *i)
     n->fn(c, n);
 }
 
+/* The end of a Jcc, JMP rel or CALL rel that has jumped (RIP is the target; rip_next the RIP
+ * after the jump instruction): runs on in the target block when the jump has a direct link to
+ * it that is still valid (same page, unwritten) and the run loop would go on anyway (no event
+ * due, budget left), else returns to the run loop, which makes the link (cpu/exec.c). */
+void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next);
+
 /* Defines a handler: HANDLER(name) { body } defines op_name, which runs the body and then the
  * block's next instruction (cpu_next_insn). A body may return early; a raise leaves the block. */
 #define HANDLER_DEF(linkage, name)                                                                 \

@@ -154,6 +154,19 @@ static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa
     return b;
 }
 
+/* A Jcc, JMP rel or CALL rel at page offset off may get a direct link (cpu_jump_direct) if its
+ * target lies in the same page: the offsets decide that whatever linear address or CS base the
+ * page is run at, as long as the target does not wrap around the operand size (checked when
+ * it jumps). */
+static void mark_jump(struct insn *i, unsigned off)
+{
+    if (!(op_info[i->op].attr & A_CBR) && i->op != OP_jmp_Jb && i->op != OP_jmp_Jz &&
+        i->op != OP_call_Jz)
+        return;
+    int64_t t = (int64_t)(off + i->len) + (int64_t)i->imm;
+    i->disp = (int32_t)(t >= 0 && t < 0x1000 ? JLINK_NONE : JLINK_NEVER);
+}
+
 /* Builds (or finds) the block starting at the current RIP. May raise (#PF/#GP on fetch). A decode
  * may empty the cache (icache.flushes changes): block pointers from before are then dead. */
 static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
@@ -202,7 +215,10 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
             if (n > 0) break; /* end the block before the page-crossing instruction */
             return cross_block(c, lin, gpa, hp, b, slot, tmpb);
         }
-        if (st == DEC_OK) cpu_specialize(i);
+        if (st == DEC_OK) {
+            cpu_specialize(i);
+            mark_jump(i, off);
+        }
         n++;
         off += i->len;
         if (st != DEC_OK || (op_info[i->op].attr & A_END) || off >= 0x1000) break;
@@ -238,7 +254,9 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->cur = i;
     RIP(c) += i->len;
     i->fn(c, i); /* runs the block: each handler calls the next (cpu_next_insn) */
-    c->icount += (uint64_t)(c->cur - i) + 1; /* a taken Jcc (A_CBR) may stop it early */
+    /* a taken Jcc (A_CBR) may stop it early; a direct jump has counted the blocks before the
+     * one it ended in (blk_first) */
+    c->icount += (uint64_t)(c->cur - c->blk_first) + 1;
     c->blk_first = NULL;
     c->blk_end = NULL;
 }
@@ -260,6 +278,7 @@ static void run_one(struct cpu *c)
 {
     union tmp_block tmp;
     c->insn_rip = RIP(c); /* a fetch fault reports the instruction being fetched */
+    c->blk = NULL; /* exactly one instruction: no direct jump out of it */
     const struct block *b = lookup_block(c, &tmp);
     if (b->n > 1) {
         tmp.b.n = 1;
@@ -344,16 +363,62 @@ static ALWAYS_INLINE bool events_due(const struct cpu *c)
     return (p & PEND_NMI) && !c->nmi_blocked;
 }
 
+void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
+{
+    uint32_t l = (uint32_t)i->disp;
+    /* a target that wrapped around the operand size is not the one the offsets promised */
+    if (l == JLINK_NEVER || !c->blk || RIP(c) != rip_next + i->imm) return;
+    if (l == JLINK_NONE) {
+        c->jfrom = i;
+        return;
+    }
+    /* The target block was decoded from the running block's page (the link says so), and the
+     * page's translation cannot have changed since the run loop checked it: every instruction
+     * that changes translations or modes ends its block (A_END). So only a write to the page
+     * can have made it stale. The rest is what the run loop would check after this block. */
+    const struct block *t = icache_jlink_block(c->icache, l);
+    uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
+    if (t->stamp != *c->blk_stamp || n >= c->run_end || (unlikely(c->pending) && events_due(c)))
+        return;
+    c->icount = n;
+    const struct insn *f = t->insn;
+    c->blk = t;
+    c->blk_first = f;
+    c->blk_end = f + t->n;
+    c->blk_rip = RIP(c);
+    c->blk_stamp_val = t->stamp;
+    c->cur = f;
+    RIP(c) += f->len;
+    f->fn(c, f);
+}
+
+/* Gives the jump c->jfrom, which left prev (run in era) for b, a direct link to b if both are
+ * cached blocks of one page. */
+static void link_jump(struct cpu *c, const struct block *prev, const struct block *b, uint64_t era)
+{
+    const struct insn *j = c->jfrom;
+    c->jfrom = NULL;
+    if (!prev || j < prev->insn || j >= prev->insn + prev->n || c->icache->flushes != era)
+        return;
+    if (b->hpage != prev->hpage || (b->gpa ^ prev->gpa) >> 12 || b->cross || prev->cross ||
+        b->ctx != prev->ctx)
+        return;
+    ((struct insn *)j)->disp = (int32_t)icache_jlink(c->icache, b);
+}
+
 /* Runs blocks back to back, following chains, until an event is pending or the budget is
- * used up. Chaining is off while per-block logging (-d exec, -d cpu) is on. */
+ * used up. Chaining is off while per-block logging (-d exec, -d cpu) is on; so are direct
+ * jumps (cpu_jump_direct), which go from block to block without coming back here. */
 static void run_blocks(struct cpu *c)
 {
     union tmp_block tmp;
     struct block *prev = NULL;
     uint64_t era = 0; /* icache.flushes when prev was looked up: links only within one era */
     bool chain = !(log_mask & (LOG_EXEC | LOG_CPU));
+    c->jfrom = NULL;
     for (;;) {
         const struct block *b = prev ? chain_next(c, prev) : NULL;
+        if (b && c->jfrom) link_jump(c, prev, b, era);
         if (!b) {
             c->insn_rip = RIP(c);
             uint64_t rip = RIP(c), epoch = c->tlb->epoch, gepoch = c->tlb->gepoch;
@@ -365,6 +430,10 @@ static void run_blocks(struct cpu *c)
                 bool global = note_link_page(c, b, rip);
                 link_block(prev, b, rip, global ? gepoch : epoch, key, global);
             }
+            if (c->jfrom) {
+                if (b != &tmp.b) link_jump(c, prev, b, era);
+                c->jfrom = NULL;
+            }
             era = c->icache->flushes;
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)
@@ -373,10 +442,13 @@ static void run_blocks(struct cpu *c)
                 if (log_mask & LOG_CPU) cpu_dump(c, log_file_handle());
             }
         }
+        c->blk = b == &tmp.b || !chain ? NULL : b;
         exec_insns(c, b, b->n);
+        /* the block it ended in, after direct jumps */
+        prev = (struct block *)c->blk;
+        c->blk = NULL;
         if (unlikely(c->pending) && events_due(c)) return;
         if (c->icount >= c->run_end) return;
-        prev = b == &tmp.b || !chain ? NULL : (struct block *)b;
     }
 }
 
@@ -544,6 +616,7 @@ enum cpu_stop cpu_run(struct cpu *c, uint64_t budget)
     clamp_run_end(c);
     c->blk_first = NULL;
     int jr = setjmp(c->jb);
+    c->blk = NULL; /* a fault may have left run_blocks with it set */
     if (jr == 2 || jr == 4) {
         /* op_leave_block: the instructions before it retired, it did not. 4: an event became a
          * VM exit (vmx_deliver_hook), which has already switched worlds. */

@@ -79,6 +79,20 @@ struct icache {
     uint64_t flushes;          /* times the arena was emptied (full, or icache_flush) */
 };
 
+/* Direct links of same-page jumps. The insn.disp of a Jcc, JMP rel or CALL rel (which have no
+ * ModRM displacement) holds JLINK_NONE until the run loop links it, JLINK_NEVER when its target
+ * lies outside the page it was decoded from, else the arena position of the target block. */
+#define JLINK_NONE 0u
+#define JLINK_NEVER 1u
+static inline uint32_t icache_jlink(const struct icache *ic, const struct block *b)
+{
+    return (uint32_t)(((size_t)((const uint8_t *)b - ic->arena)) >> 6) + 2;
+}
+static inline const struct block *icache_jlink_block(const struct icache *ic, uint32_t l)
+{
+    return (const struct block *)(const void *)(ic->arena + ((size_t)(l - 2) << 6));
+}
+
 static inline struct block **icache_slot(struct icache *ic, uint64_t gpa, uint32_t ctx)
 {
     uint64_t h = (gpa ^ (gpa >> ICACHE_BITS) ^ ((uint64_t)ctx << 5)) & ((1u << ICACHE_BITS) - 1);

@@ -17,12 +17,15 @@ static uint64_t near_target(struct cpu *c, uint64_t target, unsigned osz)
 
 /* Jcc (A_CBR): a decoded block goes on after a conditional branch, so the handler runs the next
  * instruction only when the branch is not taken; a taken branch ends the block here (the run
- * loop counts the instructions up to c->cur). */
+ * loop counts the instructions up to c->cur), unless cpu_jump_direct goes on in the target's
+ * block. */
 #define JCC(cc, n)                                                                                 \
     void op_j##cc(struct cpu *c, const struct insn *i)                                             \
     {                                                                                              \
         if (cpu_cond(c, n)) {                                                                      \
-            branch_near(c, RIP(c) + i->imm, i->osz);                                               \
+            uint64_t r = RIP(c);                                                                   \
+            branch_near(c, r + i->imm, i->osz);                                                    \
+            cpu_jump_direct(c, i, r);                                                              \
             return;                                                                                \
         }                                                                                          \
         cpu_next_insn(c, i);                                                                       \
@@ -30,15 +33,24 @@ static uint64_t near_target(struct cpu *c, uint64_t target, unsigned osz)
 CC16(JCC)
 #undef JCC
 
-HANDLER(jmp_J) { branch_near(c, RIP(c) + i->imm, i->osz); }
+/* JMP rel and CALL rel end their blocks (A_END): returning with c->cur on them is what the end
+ * marker after them would do. */
+void op_jmp_J(struct cpu *c, const struct insn *i)
+{
+    uint64_t r = RIP(c);
+    branch_near(c, r + i->imm, i->osz);
+    cpu_jump_direct(c, i, r);
+}
 HANDLER(jmp_Ev_m) { branch_near(c, rdv(c, i->seg, ea(c, i), i->osz), i->osz); }
 HANDLER(jmp_Ev_r) { branch_near(c, c->gpr[i->rm], i->osz); }
 
-HANDLER(call_J)
+void op_call_J(struct cpu *c, const struct insn *i)
 {
-    uint64_t t = near_target(c, RIP(c) + i->imm, i->osz);
-    push(c, i->osz, RIP(c));
+    uint64_t r = RIP(c);
+    uint64_t t = near_target(c, r + i->imm, i->osz);
+    push(c, i->osz, r);
     RIP(c) = t;
+    cpu_jump_direct(c, i, r);
 }
 HANDLER(call_Ev_m)
 {

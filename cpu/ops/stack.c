@@ -140,17 +140,20 @@ FLAT_HANDLER(pop_r_f64, pop_r)
     return true;
 }
 /* CALL rel32 / RET with a 64-bit operand size (SDM Vol.2 CALL, RET): the target must be
- * canonical (#GP(0) before anything changes, raised by the general handler) */
-FLAT_HANDLER(call_J_f64, call_J)
+ * canonical (#GP(0) before anything changes, raised by the general handler). CALL ends its
+ * block (A_END) and may go on in the target's (cpu_jump_direct), as op_call_J does. */
+static void op_call_J_f64(struct cpu *c, const struct insn *i)
 {
-    uint64_t t = RIP(c) + i->imm, sp = c->gpr[4] - 8;
-    if (!is_canonical(t)) return false;
-    uint8_t *h = flat_host(c, TLB_W, sp, 3);
-    if (!h) return false;
-    host_st(h, 3, RIP(c));
+    uint64_t r = RIP(c), t = r + i->imm, sp = c->gpr[4] - 8;
+    uint8_t *h = is_canonical(t) ? flat_host(c, TLB_W, sp, 3) : NULL;
+    if (unlikely(!h)) {
+        op_call_J(c, i);
+        return;
+    }
+    host_st(h, 3, r);
     c->gpr[4] = sp;
     RIP(c) = t;
-    return true;
+    cpu_jump_direct(c, i, r);
 }
 FLAT_HANDLER(ret_f64, ret_near)
 {
