@@ -200,6 +200,10 @@ struct cpu {
     /* The running block while run_blocks runs it with chaining on (NULL otherwise): direct
      * jumps (cpu_jump_direct) are made only then. */
     const struct block *blk;
+    /* Direct jumps left before the next return to the run loop: handlers reach the next block
+     * by tail calls, and a build that does not make them (-O0) must not grow the stack without
+     * bound. */
+    uint32_t direct_left;
     /* A same-page jump that left its block because it had no direct link yet: the run loop
      * links it to the block it finds at the target. */
     const struct insn *jfrom;

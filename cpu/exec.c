@@ -237,6 +237,9 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     return b;
 }
 
+/* Direct jumps in a row before one returns to the run loop (cpu.direct_left). */
+#define DIRECT_MAX 64
+
 /* Executes the count instructions of block b (its end marker follows them), or up to a taken
  * conditional branch. */
 static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
@@ -248,6 +251,7 @@ static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsig
     c->blk_rip = RIP(c);
     c->blk_stamp = &c->mem->stamp[b->hpage];
     c->blk_stamp_val = b->stamp;
+    c->direct_left = DIRECT_MAX;
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
      * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
      * short through op_leave_block. */
@@ -363,6 +367,30 @@ static ALWAYS_INLINE bool events_due(const struct cpu *c)
     return (p & PEND_NMI) && !c->nmi_blocked;
 }
 
+/* Runs block t from a direct jump; n: the instruction count with the jump's block retired. */
+static ALWAYS_INLINE void enter_direct(struct cpu *c, const struct block *t, uint64_t n)
+{
+    c->icount = n;
+    const struct insn *f = t->insn;
+    c->blk = t;
+    c->blk_first = f;
+    c->blk_end = f + t->n;
+    c->blk_rip = RIP(c);
+    c->blk_stamp_val = t->stamp;
+    c->cur = f;
+    RIP(c) += f->len;
+    f->fn(c, f);
+}
+
+/* A direct jump while something is pending: out of line (and reached by a tail call), so that
+ * cpu_jump_direct's usual path needs no stack frame. */
+static __attribute__((noinline)) void enter_direct_pending(struct cpu *c, const struct block *t,
+                                                           uint64_t n)
+{
+    if (events_due(c)) return;
+    enter_direct(c, t, n);
+}
+
 void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
 {
     uint32_t l = (uint32_t)i->disp;
@@ -378,18 +406,12 @@ void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
      * can have made it stale. The rest is what the run loop would check after this block. */
     const struct block *t = icache_jlink_block(c->icache, l);
     uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
-    if (t->stamp != *c->blk_stamp || n >= c->run_end || (unlikely(c->pending) && events_due(c)))
+    if (t->stamp != *c->blk_stamp || n >= c->run_end || !c->direct_left--) return;
+    if (unlikely(c->pending)) {
+        enter_direct_pending(c, t, n);
         return;
-    c->icount = n;
-    const struct insn *f = t->insn;
-    c->blk = t;
-    c->blk_first = f;
-    c->blk_end = f + t->n;
-    c->blk_rip = RIP(c);
-    c->blk_stamp_val = t->stamp;
-    c->cur = f;
-    RIP(c) += f->len;
-    f->fn(c, f);
+    }
+    enter_direct(c, t, n);
 }
 
 /* Gives the jump c->jfrom, which left prev (run in era) for b, a direct link to b if both are
