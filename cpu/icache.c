@@ -10,9 +10,9 @@ struct icache *icache_create(void) { return icache_create_sized(ICACHE_ARENA_BYT
 struct icache *icache_create_sized(size_t arena_bytes)
 {
     if (arena_bytes < block_bytes(BLOCK_MAX)) arena_bytes = block_bytes(BLOCK_MAX);
-    struct icache *ic = hostmem_alloc(sizeof(struct icache)); /* zeroed: an empty index */
+    struct icache *ic = hostmem_alloc(sizeof(struct icache), true); /* zeroed: an empty index */
     if (!ic) return NULL;
-    ic->arena = hostmem_alloc(arena_bytes); /* touched only as blocks fill it */
+    ic->arena = hostmem_alloc(arena_bytes, true); /* touched only as blocks fill it */
     if (!ic->arena) {
         hostmem_free(ic, sizeof *ic);
         return NULL;

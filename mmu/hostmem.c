@@ -8,7 +8,7 @@
 
 static size_t round_up(size_t size) { return (size + HOSTMEM_ALIGN - 1) & ~(HOSTMEM_ALIGN - 1); }
 
-void *hostmem_alloc(size_t size)
+void *hostmem_alloc(size_t size, bool dense)
 {
     if (size == 0) size = 1;
     size_t len = round_up(size);
@@ -22,7 +22,9 @@ void *hostmem_alloc(size_t size)
     size_t tail = HOSTMEM_ALIGN - head;
     if (tail) munmap((uint8_t *)start + len, tail);
 #ifdef MADV_HUGEPAGE
-    madvise((void *)start, len, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+    if (dense) madvise((void *)start, len, MADV_HUGEPAGE); /* advice only: failure changes nothing */
+#else
+    (void)dense;
 #endif
     return (void *)start;
 }

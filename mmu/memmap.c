@@ -11,7 +11,7 @@ struct memmap *memmap_create(uint64_t backing_bytes)
     struct memmap *m = calloc(1, sizeof *m);
     if (!m) return NULL;
     backing_bytes = (backing_bytes + 0xfff) & ~0xfffull;
-    m->host = hostmem_alloc(backing_bytes); /* hostmem rounds 0 up to one 2 MiB unit, as free does */
+    m->host = hostmem_alloc(backing_bytes, false); /* hostmem rounds 0 up to one 2 MiB unit, as free does */
     m->host_size = backing_bytes;
     m->stamp = calloc(backing_bytes / 4096 + 1, sizeof *m->stamp);
     m->code = calloc(backing_bytes / 4096 + 1, 1);
