@@ -229,6 +229,7 @@ static ALWAYS_INLINE bool f_EvIz(struct cpu *c, const struct insn *i, unsigned o
     return true;
 }
 #define FLAT_FORM(name, form)                                                                      \
+    FLAT_HANDLER(name##_##form##_f16, name##_##form##_m) { return f_##form(c, i, ALU_OP_##name, 1); } \
     FLAT_HANDLER(name##_##form##_f32, name##_##form##_m) { return f_##form(c, i, ALU_OP_##name, 2); } \
     FLAT_HANDLER(name##_##form##_f64, name##_##form##_m) { return f_##form(c, i, ALU_OP_##name, 3); }
 #define FLAT_ALU(name) FLAT_FORM(name, EvGv) FLAT_FORM(name, GvEv) FLAT_FORM(name, EvIz)
@@ -290,6 +291,8 @@ FLAT_INCDEC(incdec_Ev_f64, 3)
 /* Operand-size specialisations of the hottest forms (cpu/handlers.c installs them at decode). */
 #define SPEC_FORM(name, op, form, mem)                                                             \
     {OP_##op, 2, mem, op_##name##_##form##32}, {OP_##op, 3, mem, op_##name##_##form##64},
+/* the 16-bit flat forms (CMPW $0, 6(%rbx) is the head of the kernel's module symbol lookup) */
+#define SPEC_FORM16(name, op, form) {OP_##op, 1, SPEC_FLAT_MEM, op_##name##_##form##16},
 #define SPEC_ALU(name)                                                                             \
     SPEC_FORM(name, name##_EvGv, EvGv_m, 1) SPEC_FORM(name, name##_EvGv, EvGv_r, 0)                \
     SPEC_FORM(name, name##_GvEv, GvEv_m, 1) SPEC_FORM(name, name##_GvEv, GvEv_r, 0)                \
@@ -297,7 +300,9 @@ FLAT_INCDEC(incdec_Ev_f64, 3)
     SPEC_FORM(name, name##_EvIb, EvIz_m, 1) SPEC_FORM(name, name##_EvIb, EvIz_r, 0)                \
     SPEC_FORM(name, name##_rAXIz, rAXIz, 0)                                                        \
     SPEC_FORM(name, name##_EvGv, EvGv_f, SPEC_FLAT_MEM) SPEC_FORM(name, name##_GvEv, GvEv_f, SPEC_FLAT_MEM) \
-    SPEC_FORM(name, name##_EvIz, EvIz_f, SPEC_FLAT_MEM) SPEC_FORM(name, name##_EvIb, EvIz_f, SPEC_FLAT_MEM)
+    SPEC_FORM(name, name##_EvIz, EvIz_f, SPEC_FLAT_MEM) SPEC_FORM(name, name##_EvIb, EvIz_f, SPEC_FLAT_MEM) \
+    SPEC_FORM16(name, name##_EvGv, EvGv_f) SPEC_FORM16(name, name##_GvEv, GvEv_f)                  \
+    SPEC_FORM16(name, name##_EvIz, EvIz_f) SPEC_FORM16(name, name##_EvIb, EvIz_f)
 const struct spec_entry alu_specs[] = {
     SPEC_ALU(add) SPEC_ALU(or) SPEC_ALU(adc) SPEC_ALU(sbb) SPEC_ALU(and) SPEC_ALU(sub) SPEC_ALU(xor) SPEC_ALU(cmp)
     {OP_inc_Ev, 2, 0, op_inc_Ev_r32}, {OP_inc_Ev, 3, 0, op_inc_Ev_r64},
