@@ -26,6 +26,8 @@ static void term_restore(void)
     }
 }
 
+void chardev_restore_terminal(void) { term_restore(); }
+
 static void term_signal(int sig)
 {
     term_restore();

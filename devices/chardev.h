@@ -60,6 +60,8 @@ struct chardev {
 struct chardev *chardev_open(const char *spec, char *err, size_t errlen);
 /* Flushes output, restores the terminal if this chardev changed it, and frees. NULL is fine. */
 void chardev_close(struct chardev *ch);
+/* Puts the terminal back as a stdio backend found it, if one made it raw. Async-signal-safe. */
+void chardev_restore_terminal(void);
 
 /* Writes bytes to the backend (buffered; flushed at '\n', by chardev_poll and chardev_flush). */
 void chardev_write(struct chardev *ch, const uint8_t *buf, size_t len);

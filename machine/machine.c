@@ -2,6 +2,8 @@
  * (PIC, PIT, UART, ...) comes with issue "The PC platform". */
 #include "machine/machine.h"
 
+#include <signal.h>
+#undef REG_RIP /* glibc's ucontext register index (_GNU_SOURCE); cpu/decode/insn.h has its own */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -40,6 +42,12 @@
 #include "machine/clock.h"
 #include "machine/profile.h"
 #include "mmu/memmap.h"
+
+/* The one file-scope variable here: a signal handler has no argument to reach a machine by, and
+ * a signal ends the whole process whichever machine runs. */
+static volatile sig_atomic_t quit_signal;
+void machine_request_quit(int sig) { quit_signal = sig; }
+int machine_quit_signal(void) { return quit_signal; }
 
 #define BELOW_4G_LIMIT 0xc0000000ull /* RAM above this goes above 4 GiB (PCI hole) */
 /* SeaVGABIOS for the std VGA: Debian's seabios package, then where Fedora and QEMU's own
@@ -801,6 +809,11 @@ int machine_run(struct machine *m)
         if (m->prof) next_sample = c->icount + PROFILE_PERIOD;
     }
     for (;;) {
+        if (unlikely(quit_signal)) {
+            fprintf(stderr, "turtles: terminating on signal %d\n", (int)quit_signal);
+            status = 128 + quit_signal;
+            break;
+        }
         clock_run_timers(&m->clk);
         /* run to the next timer deadline (virtual time), at most 4 M instructions at a time */
         uint64_t budget = 1ull << 22;
@@ -931,3 +944,4 @@ bool machine_send_keys(struct machine *m, const uint8_t *set2, unsigned n)
 }
 
 void machine_quit(struct machine *m) { board_power_off(m); }
+

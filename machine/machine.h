@@ -65,5 +65,10 @@ struct vga *machine_vga(struct machine *m);
 bool machine_send_keys(struct machine *m, const uint8_t *set2, unsigned n);
 /* Ends the run as the serial console's Ctrl-A x does (exit status 0). */
 void machine_quit(struct machine *m);
+/* Asks the running machine to stop as if killed by signal sig, at the end of its current slice:
+ * machine_run then writes its reports (-d stats, profile, VMCS) and returns 128 + sig.
+ * Async-signal-safe, for signal handlers; machine_quit_signal tells whether one came. */
+void machine_request_quit(int sig);
+int machine_quit_signal(void);
 
 #endif

@@ -1,12 +1,15 @@
 /* turtles command line. Options follow QEMU's spelling where QEMU has the option. */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#undef REG_RIP /* glibc's ucontext register index (_GNU_SOURCE); cpu/decode/insn.h has its own */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cpu/cpu.h"
 #include "devices/blockdev.h"
+#include "devices/chardev.h"
 #include "emu/log.h"
 #include "machine/machine.h"
 #include "ui/pace.h"
@@ -94,7 +97,8 @@ static void usage(FILE *f)
         "  -version           print the version\n"
         "\n"
         "Exit status: the debug-exit value as above; 0 after a shutdown with -no-reboot or when\n"
-        "the CPU halts with nothing to wake it; 1 for bad options or files; 124 for -max-insns.\n",
+        "the CPU halts with nothing to wake it; 1 for bad options or files; 124 for -max-insns;\n"
+        "128+N after signal N (SIGINT, SIGTERM, SIGHUP end the run with its reports written).\n",
 #ifdef TURTLES_SDL
         ""
 #else
@@ -131,6 +135,35 @@ static uint64_t parse_size(const char *s)
     uint64_t bytes = v * mul;
     if (bytes < (1u << 20)) die("size '%s' out of range (1 MiB .. 64 GiB)", s);
     return bytes;
+}
+
+/* SIGINT, SIGTERM, SIGHUP: the first ends the run at its next slice with the reports written
+ * (machine_request_quit), as QEMU ends on a signal; a second one, should the run not come back
+ * to its loop, kills at once (with the terminal put back). */
+static void quit_on_signal(int sig)
+{
+    if (machine_quit_signal()) {
+        chardev_restore_terminal();
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    machine_request_quit(sig);
+}
+
+static void install_quit_handlers(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+        struct sigaction sa;
+        /* a signal the parent ignores stays ignored (a shell's background job and SIGINT) */
+        if (sigaction(sigs[k], NULL, &sa) == 0 && sa.sa_handler == SIG_IGN) continue;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = quit_on_signal;
+        sigemptyset(&sa.sa_mask);
+        sa.sa_flags = SA_RESTART;
+        sigaction(sigs[k], &sa, NULL);
+    }
 }
 
 int main(int argc, char **argv)
@@ -299,6 +332,7 @@ int main(int argc, char **argv)
 #else
     if (display && !strcmp(display, "sdl")) die("%s", "-display sdl: this turtles was built without SDL2");
 #endif
+    install_quit_handlers(); /* before the console claims the terminal: it keeps them */
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) die("%s", err);
 #ifdef TURTLES_SDL
