@@ -115,7 +115,10 @@ static bool read_stream(const char *path, gzFile gz, FILE *f, uint64_t max_len, 
             int r = gzread(gz, b + used, (unsigned)want);
             if (r < 0) {
                 int e;
-                snprintf(err, errlen, "cannot read '%s': %s", path, gzerror(gz, &e));
+                const char *msg = gzerror(gz, &e);
+                /* a system error: zlib's text would name the descriptor, not the file */
+                if (e == Z_ERRNO) msg = strerror(errno);
+                snprintf(err, errlen, "cannot read '%s': %s", path, msg);
                 ok = false;
                 break;
             }

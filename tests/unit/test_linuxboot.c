@@ -769,6 +769,9 @@ START_TEST(test_read_file)
     CHECK(strstr(err, "larger than") != NULL, "gz limit message: %s", err);
     CHECK(!boot_read_file(missing, false, 1 << 20, &b, &len, err, sizeof err), "missing");
     CHECK(strstr(err, "cannot open") != NULL, "missing message: %s", err);
+    /* a directory opens but cannot be read; the message names it, not zlib's descriptor */
+    CHECK(!boot_read_file(dir, true, 1 << 20, &b, &len, err, sizeof err), "directory");
+    CHECK(strstr(err, dir) != NULL && strstr(err, "<fd:") == NULL, "directory message: %s", err);
 
     /* a FIFO cannot be mapped: it is read as a stream */
     ck_assert(mkfifo(fifo, 0600) == 0);
