@@ -240,23 +240,30 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
 /* Direct jumps in a row before one returns to the run loop (cpu.direct_left). */
 #define DIRECT_MAX 64
 
-/* Executes the count instructions of block b (its end marker follows them), or up to a taken
- * conditional branch. */
-static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b, unsigned count)
+/* Makes b the running block, at its first instruction (RIP is b's start), and returns that
+ * instruction for the caller to run: the run loop (exec_insns) and direct jumps (enter_direct). */
+static ALWAYS_INLINE const struct insn *begin_block(struct cpu *c, const struct block *b)
 {
     const struct insn *i = b->insn;
-    const struct insn *end = b->insn + count;
     c->blk_first = i;
-    c->blk_end = end;
+    c->blk_end = i + b->n;
     c->blk_rip = RIP(c);
     c->blk_stamp = &c->mem->stamp[b->hpage];
     c->blk_stamp_val = b->stamp;
+    c->cur = i;
+    RIP(c) += i->len;
+    return i;
+}
+
+/* Executes the instructions of block b (its end marker follows them), or up to a taken
+ * conditional branch, and on through direct jumps. */
+static ALWAYS_INLINE void exec_insns(struct cpu *c, const struct block *b)
+{
     c->direct_left = DIRECT_MAX;
     /* Events are looked at between blocks only: everything that must be seen at once (STI, MOV
      * SS, POPF, I/O, mode changes) ends its block (A_END), and self-modifying code cuts the block
      * short through op_leave_block. */
-    c->cur = i;
-    RIP(c) += i->len;
+    const struct insn *i = begin_block(c, b);
     i->fn(c, i); /* runs the block: each handler calls the next (cpu_next_insn) */
     /* a taken Jcc (A_CBR) may stop it early; a direct jump has counted the blocks before the
      * one it ended in (blk_first) */
@@ -292,7 +299,7 @@ static void run_one(struct cpu *c)
         cpu_insn_end_marker(&tmp.b.insn[1]);
         b = &tmp.b;
     }
-    exec_insns(c, b, 1);
+    exec_insns(c, b);
 }
 
 /* The successor of prev reached at the current RIP, if chained and still valid. */
@@ -371,14 +378,8 @@ static ALWAYS_INLINE bool events_due(const struct cpu *c)
 static ALWAYS_INLINE void enter_direct(struct cpu *c, const struct block *t, uint64_t n)
 {
     c->icount = n;
-    const struct insn *f = t->insn;
     c->blk = t;
-    c->blk_first = f;
-    c->blk_end = f + t->n;
-    c->blk_rip = RIP(c);
-    c->blk_stamp_val = t->stamp;
-    c->cur = f;
-    RIP(c) += f->len;
+    const struct insn *f = begin_block(c, t);
     f->fn(c, f);
 }
 
@@ -415,12 +416,12 @@ void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
 }
 
 /* Gives the jump c->jfrom, which left prev (run in era) for b, a direct link to b if both are
- * cached blocks of one page. */
+ * cached blocks of one page (b NULL: not a cached block). */
 static void link_jump(struct cpu *c, const struct block *prev, const struct block *b, uint64_t era)
 {
     const struct insn *j = c->jfrom;
     c->jfrom = NULL;
-    if (!prev || j < prev->insn || j >= prev->insn + prev->n || c->icache->flushes != era)
+    if (!prev || !b || j < prev->insn || j >= prev->insn + prev->n || c->icache->flushes != era)
         return;
     if (b->hpage != prev->hpage || (b->gpa ^ prev->gpa) >> 12 || b->cross || prev->cross ||
         b->ctx != prev->ctx)
@@ -440,7 +441,7 @@ static void run_blocks(struct cpu *c)
     c->jfrom = NULL;
     for (;;) {
         const struct block *b = prev ? chain_next(c, prev) : NULL;
-        if (b && c->jfrom) link_jump(c, prev, b, era);
+        uint64_t prev_era = era;
         if (!b) {
             c->insn_rip = RIP(c);
             uint64_t rip = RIP(c), epoch = c->tlb->epoch, gepoch = c->tlb->gepoch;
@@ -452,10 +453,6 @@ static void run_blocks(struct cpu *c)
                 bool global = note_link_page(c, b, rip);
                 link_block(prev, b, rip, global ? gepoch : epoch, key, global);
             }
-            if (c->jfrom) {
-                if (b != &tmp.b) link_jump(c, prev, b, era);
-                c->jfrom = NULL;
-            }
             era = c->icache->flushes;
             if (unlikely(!chain)) {
                 if (log_mask & LOG_EXEC)
@@ -464,8 +461,9 @@ static void run_blocks(struct cpu *c)
                 if (log_mask & LOG_CPU) cpu_dump(c, log_file_handle());
             }
         }
+        if (c->jfrom) link_jump(c, prev, b == &tmp.b ? NULL : b, prev_era);
         c->blk = b == &tmp.b || !chain ? NULL : b;
-        exec_insns(c, b, b->n);
+        exec_insns(c, b);
         /* the block it ended in, after direct jumps */
         prev = (struct block *)c->blk;
         c->blk = NULL;
