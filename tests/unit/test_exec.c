@@ -143,6 +143,64 @@ START_TEST(intr_pending_if_clear_keeps_chaining)
 }
 END_TEST
 
+/* An interrupt that a block's MMIO write raises is taken right after that block, also when the
+ * block ends in a direct jump (cpu_jump_direct) into a loop that has run before: the jump looks
+ * at events as the run loop would. The store goes to RAM on the first call and to a region
+ * whose write raises INTR on the second. */
+static int ack_vec(void *machine)
+{
+    (void)machine;
+    cpu_set_intr(c, false);
+    return 0x20;
+}
+static uint64_t mmio_rd(void *o, uint64_t off, unsigned size)
+{
+    (void)o, (void)off, (void)size;
+    return 0;
+}
+static void mmio_wr(void *o, uint64_t off, uint64_t v, unsigned size)
+{
+    (void)o, (void)off, (void)v, (void)size;
+    cpu_set_intr(c, true);
+}
+START_TEST(direct_jump_sees_event)
+{
+    static const struct mmio_ops raise = {mmio_rd, mmio_wr};
+    ck_assert(memmap_add_mmio(mem, 0xE0000, 0x1000, &raise, NULL, "raise"));
+    static const uint8_t code[] = {
+        0xfb,             /* 1000 sti */
+        0xbb, 0x00, 0x30, /* 1001 mov bx, 0x3000 (RAM) */
+        0xba, 0x0a, 0x00, /* 1004 mov dx, 10 */
+        0xe8, 0x0d, 0x00, /* 1007 call 1017 */
+        0xb8, 0x00, 0xe0, /* 100a mov ax, 0xe000 */
+        0x8e, 0xd8,       /* 100d mov ds, ax: [bx] is E0000 */
+        0x31, 0xdb,       /* 100f xor bx, bx */
+        0x31, 0xd2,       /* 1011 xor dx, dx: the loop has no end of its own */
+        0xe8, 0x01, 0x00, /* 1013 call 1017 */
+        0xf4,             /* 1016 hlt (not reached) */
+        0x31, 0xc9,       /* 1017 f: xor cx, cx */
+        0x88, 0x07,       /* 1019 mov [bx], al */
+        0xeb, 0x00,       /* 101b jmp 101d */
+        0x41,             /* 101d l: inc cx */
+        0x39, 0xd1,       /* 101e cmp cx, dx */
+        0x75, 0xfb,       /* 1020 jne l */
+        0xc3,             /* 1022 ret */
+    };
+    load(code, sizeof code);
+    ram[0x20 * 4] = 0x00; /* IVT[20H] = 0000:2000, a HLT */
+    ram[0x20 * 4 + 1] = 0x20;
+    ram[0x20 * 4 + 2] = ram[0x20 * 4 + 3] = 0;
+    ram[0x2000] = 0xf4;
+    c->irq_ack = ack_vec;
+    ck_assert_int_eq(cpu_run(c, 1000000), CPU_STOP_HALT);
+    ck_assert_uint_eq(RIP(c), 0x2001);
+    /* below the CALL's return address: FLAGS, CS, then the interrupted IP, the loop's head,
+     * before its first INC */
+    ck_assert_uint_eq(ram[0x8000 - 8] | ram[0x8000 - 7] << 8, 0x101d);
+    ck_assert_uint_eq(c->gpr[1] & 0xffff, 0);
+}
+END_TEST
+
 /* An instruction that runs on into the next page is decoded once and then found in the cache
  * (it used to be decoded anew at every execution): MOV AX, imm16 with its immediate's high byte
  * on the next page, run 1000 times by LOOP. */
@@ -307,6 +365,7 @@ static Suite *exec_suite(void)
     tcase_add_test(t, pause_advances_tsc);
     tcase_add_test(t, pause_budget_is_guest_time);
     tcase_add_test(t, intr_pending_if_clear_keeps_chaining);
+    tcase_add_test(t, direct_jump_sees_event);
     tcase_add_test(t, port_io_time);
     suite_add_tcase(s, t);
     TCase *f = tcase_create("faults");
