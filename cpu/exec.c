@@ -395,7 +395,8 @@ static __attribute__((noinline)) void enter_direct_pending(struct cpu *c, const 
 void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
 {
     uint32_t l = (uint32_t)i->disp;
-    /* a target that wrapped around the operand size is not the one the offsets promised */
+    /* a target that wrapped around the operand size (truncated to 16 or 32 bits, SDM Vol.2 Jcc,
+     * JMP, CALL) is not the one the offsets promised */
     if (l == JLINK_NEVER || !c->blk || RIP(c) != rip_next + i->imm) return;
     if (l == JLINK_NONE) {
         c->jfrom = i;
