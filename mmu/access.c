@@ -156,6 +156,20 @@ uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
     return translate(c, lin, acc, -1, 0, APIC_ACC_NODATA);
 }
 
+/* The host address of lin when the TLB holds its page for an access of type ty by the class of
+ * acc, else NULL. The fast paths compare tags with the access's alignment folded in, so a
+ * misaligned access, or an access whose handler probes before writing, comes here with a page the
+ * TLB may well hold: a hit means a walk for this access would succeed with the same result (an
+ * entry is only filled when its walk set the accessed and, for writes, the dirty flags, and never
+ * for pages every access of which must be looked at: MMIO, the APIC-access page, code pages for
+ * writes, pages with data breakpoints). */
+static inline uint8_t *tlb_host(struct cpu *c, unsigned ty, uint64_t lin, unsigned acc)
+{
+    unsigned k = (lin >> 12) & TLB_MASK;
+    const struct tlb_entry *e = &c->tlb->e[(acc & ACC_USER) ? 1 : 0][ty][k];
+    return e->tag == (lin & ~0xfffull) ? (uint8_t *)(e->addend + (uintptr_t)lin) : NULL;
+}
+
 /* #AC: misaligned data access at CPL 3 with CR0.AM and RFLAGS.AC (SDM Vol.3A 6.15, interrupt 17). */
 static void check_alignment(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
 {
@@ -169,6 +183,12 @@ uint64_t mmu_read_slow(struct cpu *c, uint64_t lin, unsigned size, unsigned acc)
     if (c->dbp_count) cpu_check_data_bp(c, lin, size, (acc & ACC_WRITE) != 0);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
+        const uint8_t *h = tlb_host(c, (acc & ACC_WRITE) ? TLB_W : TLB_R, lin, acc);
+        if (h) {
+            uint64_t v = 0;
+            memcpy(&v, h, size); /* little-endian host */
+            return v;
+        }
         uint64_t gpa = translate(c, lin, acc, TLB_R, size, APIC_ACC_READ);
         return phys_read(c->mem, gpa, size);
     }
@@ -190,6 +210,11 @@ void mmu_write_slow(struct cpu *c, uint64_t lin, unsigned size, uint64_t val, un
     if (c->dbp_count) cpu_check_data_bp(c, lin, size, true);
     unsigned first = 0x1000 - (unsigned)(lin & 0xfff);
     if (first >= size) {
+        uint8_t *h = tlb_host(c, TLB_W, lin, acc);
+        if (h) {
+            memcpy(h, &val, size); /* little-endian host; no code on a page the TLB writes */
+            return;
+        }
         uint64_t gpa = translate(c, lin, acc, TLB_W, size, APIC_ACC_WRITE);
         phys_write(c->mem, gpa, val, size);
         check_smc(c);
@@ -223,6 +248,7 @@ void cpu_probe_write(struct cpu *c, unsigned s, uint64_t off, unsigned size)
     unsigned acc = ACC_WRITE | (c->tlb_user ? ACC_USER : 0);
     uint64_t last = (lin + size - 1) & c->lin_mask;
     bool cross = (last >> 12) != (lin >> 12);
+    if (tlb_host(c, TLB_W, lin, acc) && (!cross || tlb_host(c, TLB_W, last, acc))) return;
     translate(c, lin, acc, -1, cross ? 0 : size, APIC_ACC_PROBE);
     /* a fault on the second page reports that page's first byte in CR2 */
     if (cross) translate(c, last & ~0xfffull, acc, -1, 0, APIC_ACC_PROBE);

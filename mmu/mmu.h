@@ -2,7 +2,8 @@
  *
  * TLB entry tag (linear page, low 12 bits zero) and addend: host = (uint8_t *)(addend + lin).
  * A lookup compares e->tag with lin & (~0xfff | (size - 1)), so misaligned accesses miss for free
- * and take the slow path, which splits page-crossing accesses. addend is never 0 for a valid entry.
+ * and take the slow path, which splits page-crossing accesses and looks the others up again by
+ * page alone before it walks. addend is never 0 for a valid entry.
  */
 #ifndef MMU_MMU_H
 #define MMU_MMU_H

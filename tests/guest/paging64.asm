@@ -337,6 +337,66 @@ main:
     mov rax, cr3
     mov cr3, rax
 
+    ; -------------------------------------------------- misaligned accesses, 16-byte stores
+    ; An access that is not aligned to its size, and a 16-byte store (checked for a write as a
+    ; whole before any byte is written), are looked up in the TLB by page. What a page is cached
+    ; for must match the access: a page cached for reads must still fault on a write to a
+    ; read-only page and must get its D flag on the first write (SDM Vol.3A 4.8), and INVLPG
+    ; must drop it for these accesses too (4.10.4.1).
+    mov rax, cr4
+    or eax, 1 << 9              ; OSFXSR, for MOVUPS/MOVAPS
+    mov cr4, rax
+    mov dword [FR + 0x4010], 0x01020304
+    mov dword [FR + 0x4014], 0x05060708
+    mov dword [FR + 0x5010], 0x11223344
+    mov dword [FR + 0x5014], 0x55667788
+    mov dword [FR + 0x6ff8], 0
+    SETPTE 16, FR + 0x4000, 1   ; read-only, supervisor (CR0.WP=1)
+    mov eax, [VA(16) + 0x10]    ; cached for reads
+    mov eax, [VA(16) + 0x11]
+    CHECK32 eax, 0x08010203, "misaligned read of a page cached for reads"
+    TRY .ma1r
+    mov dword [VA(16) + 0x11], 0x99999999
+.ma1r:
+    CHECK_EXC 14, 3, "misaligned write to a read-only page cached for reads: #PF"
+    CHECK32 dword [FR + 0x4010], 0x01020304, "... write suppressed"
+    TRY .ma4r
+    add dword [VA(16) + 0x11], 1
+.ma4r:
+    CHECK_EXC 14, 3, "misaligned read-modify-write of a read-only page cached for reads: #PF"
+    pcmpeqb xmm0, xmm0
+    TRY .ma2r
+    movaps [VA(16) + 0x10], xmm0
+.ma2r:
+    CHECK_EXC 14, 3, "MOVAPS to a read-only page cached for reads: #PF"
+    CHECK32 dword [FR + 0x4010], 0x01020304, "... store suppressed"
+    SETPTE 17, FR + 0x5000, 3
+    mov eax, [VA(17)]           ; cached for reads: A set, D clear
+    mov dword [VA(17) + 0x21], eax
+    mov rax, [PT64 + 17*8]
+    and eax, 0x60
+    CHECK rax, 0x60, "misaligned write to a page cached for reads sets D"
+    SETPTE 18, FR + 0x4000, 3
+    mov eax, [VA(18) + 0x11]
+    mov dword [VA(18) + 0x1d], eax ; cached for reads and writes
+    mov qword [PT64 + 18*8], (FR + 0x5000) | 3
+    invlpg [VA(18)]
+    CHECK32 dword [VA(18) + 0x11], 0x88112233, "misaligned read after INVLPG uses the new PTE"
+    mov dword [VA(18) + 0x1d], 0xA1B2C3D4
+    CHECK32 dword [FR + 0x501d], 0xA1B2C3D4, "misaligned write after INVLPG uses the new PTE"
+    CHECK32 dword [FR + 0x401d], 0x08010203, "... not the old one"
+    SETPTE 19, FR + 0x6000, 3   ; writable, followed by VA(20) read-only
+    SETPTE 20, FR + 0x4000, 1
+    mov dword [VA(19) + 0xff8], 0
+    mov eax, [VA(19) + 0xff8]   ; cached for writes and reads
+    mov eax, [VA(20)]           ; cached for reads
+    TRY .ma3r
+    movups [VA(19) + 0xff8], xmm0
+.ma3r:
+    CHECK_EXC 14, 3, "MOVUPS across into a read-only page: #PF"
+    CHECK [EXC_CR2], VA(20), "... CR2 = the read-only page's first byte"
+    CHECK32 dword [FR + 0x6ff8], 0, "... first page not written"
+
     FINISH
 
 ; ------------------------------------------------------------ CPL3 code
