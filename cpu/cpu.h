@@ -11,6 +11,7 @@
 
 /* Supervisor state components IA32_XSS may enable (SDM Vol.1 13.3): none is implemented. */
 #define XSS_SUPPORTED 0ull
+#define RAS_SIZE 16 /* entries of the return-address stack (struct cpu.ras), a power of 2 */
 
 struct memmap;
 struct bus;
@@ -207,6 +208,18 @@ struct cpu {
     /* A same-page jump that left its block because it had no direct link yet: the run loop
      * links it to the block it finds at the target. */
     const struct insn *jfrom;
+    /* Return-address stack: a near CALL run in a cached block pushes its return address and
+     * that block (its links then hold the block at the return address too); a RET to the
+     * address on top makes the run loop look for its next block among the CALL block's links
+     * (ret_from) instead of the RET block's, which a function called from many places would
+     * thrash. A prediction only: the links are validated as any chain link is. */
+    struct ras_entry {
+        uint64_t rip;
+        const struct block *blk;
+    } ras[RAS_SIZE];
+    uint32_t ras_top;
+    uint64_t ras_era; /* icache.flushes the entries' blocks belong to (run_blocks checks it) */
+    const struct block *ret_from;
     uint8_t cpl;
     uint8_t tlb_user; /* 1 when CPL is 3: selects the user TLB class */
     uint8_t mode64;   /* CS.L in long mode */

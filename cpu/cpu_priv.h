@@ -261,6 +261,21 @@ void seg_write_miss(struct cpu *c, unsigned s, uint64_t lin, unsigned size, uint
 /* Translates for an access without performing it; returns the physical address. May raise #PF. */
 uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc);
 
+/* The return-address stack (struct cpu.ras): a near CALL pushes its return address with the
+ * block it runs in; a near RET pops, and when it returns to the address popped, names that block
+ * to the run loop (ret_from). Never raises; nothing architectural depends on it. */
+static ALWAYS_INLINE void ras_push(struct cpu *c, uint64_t ret)
+{
+    struct ras_entry *e = &c->ras[++c->ras_top & (RAS_SIZE - 1)];
+    e->rip = ret;
+    e->blk = c->blk;
+}
+static ALWAYS_INLINE void ras_pop(struct cpu *c, uint64_t target)
+{
+    const struct ras_entry *e = &c->ras[c->ras_top-- & (RAS_SIZE - 1)];
+    if (e->rip == target) c->ret_from = e->blk;
+}
+
 static ALWAYS_INLINE const struct tlb_entry *tlb_lookup(struct cpu *c, unsigned type, uint64_t lin,
                                                         unsigned size)
 {

@@ -440,8 +440,24 @@ static void run_blocks(struct cpu *c)
     uint64_t era = 0; /* icache.flushes when prev was looked up: links only within one era */
     bool chain = !(log_mask & (LOG_EXEC | LOG_CPU));
     c->jfrom = NULL;
+    c->ret_from = NULL;
     for (;;) {
-        const struct block *b = prev ? chain_next(c, prev) : NULL;
+        /* the block whose links lead on: the one that ended, or after a RET to the address a
+         * CALL pushed, the CALL's block (still in the same era of the cache) */
+        const struct block *src = prev;
+        uint64_t src_era = era;
+        if (c->ret_from) {
+            if (c->ras_era == c->icache->flushes) {
+                src = c->ret_from;
+                src_era = c->ras_era;
+            }
+            c->ret_from = NULL;
+        }
+        if (unlikely(c->ras_era != c->icache->flushes)) {
+            for (unsigned k = 0; k < RAS_SIZE; k++) c->ras[k].blk = NULL;
+            c->ras_era = c->icache->flushes;
+        }
+        const struct block *b = src ? chain_next(c, src) : NULL;
         uint64_t prev_era = era;
         if (!b) {
             c->insn_rip = RIP(c);
@@ -450,9 +466,9 @@ static void run_blocks(struct cpu *c)
             b = lookup_block(c, &tmp);
             /* once the cache was emptied (by this decode or by a reset), prev's space may hold
              * new blocks: it is not written */
-            if (prev && b != &tmp.b && c->icache->flushes == era) {
+            if (src && b != &tmp.b && c->icache->flushes == src_era) {
                 bool global = note_link_page(c, b, rip);
-                link_block(prev, b, rip, global ? gepoch : epoch, key, global);
+                link_block((struct block *)src, b, rip, global ? gepoch : epoch, key, global);
             }
             era = c->icache->flushes;
             if (unlikely(!chain)) {

@@ -49,6 +49,7 @@ void op_call_J(struct cpu *c, const struct insn *i)
     uint64_t r = RIP(c);
     uint64_t t = near_target(c, r + i->imm, i->osz);
     push(c, i->osz, r);
+    ras_push(c, r);
     RIP(c) = t;
     cpu_jump_direct(c, i, r);
 }
@@ -56,12 +57,14 @@ HANDLER(call_Ev_m)
 {
     uint64_t t = near_target(c, rdv(c, i->seg, ea(c, i), i->osz), i->osz);
     push(c, i->osz, RIP(c));
+    ras_push(c, RIP(c));
     RIP(c) = t;
 }
 HANDLER(call_Ev_r)
 {
     uint64_t t = near_target(c, c->gpr[i->rm], i->osz);
     push(c, i->osz, RIP(c));
+    ras_push(c, RIP(c));
     RIP(c) = t;
 }
 /* RET / RET imm16 (SDM Vol.2 RET): the target is checked before RSP changes */
@@ -71,6 +74,7 @@ HANDLER(ret_near)
     uint64_t m = stack_mask(c);
     c->gpr[4] = (c->gpr[4] & ~m) | ((c->gpr[4] + (1u << i->osz) + (i->op == OP_ret_Iw ? i->imm : 0)) & m);
     RIP(c) = t;
+    ras_pop(c, t);
 }
 
 /* LOOP/LOOPE/LOOPNE/JCXZ: the counter is CX/ECX/RCX by address size */

@@ -152,6 +152,7 @@ static void op_call_J_f64(struct cpu *c, const struct insn *i)
     }
     host_st(h, 3, r);
     c->gpr[4] = sp;
+    ras_push(c, r);
     RIP(c) = t;
     cpu_jump_direct(c, i, r);
 }
@@ -163,6 +164,7 @@ FLAT_HANDLER(ret_f64, ret_near)
     if (!is_canonical(t)) return false;
     c->gpr[4] += 8;
     RIP(c) = t;
+    ras_pop(c, t);
     return true;
 }
 

@@ -201,6 +201,84 @@ START_TEST(direct_jump_sees_event)
 }
 END_TEST
 
+/* A function called from more places than a block has links still returns without a block
+ * lookup: the return-address stack names the CALL's block, whose links lead to the return site
+ * (cpu.h, struct cpu.ras). Without it, the RET block's 4 links are overwritten in turn by 6
+ * return sites and every RET looks its block up (300 lookups). */
+START_TEST(ret_uses_call_links)
+{
+    static const uint8_t prog[] = {
+        0xb9, 0x32, 0x00, /* 1000 mov cx, 50 */
+        0xe8, 0x13, 0x00, /* 1003 l: call f */
+        0xe8, 0x10, 0x00, /* 1006 call f */
+        0xe8, 0x0d, 0x00, /* 1009 call f */
+        0xe8, 0x0a, 0x00, /* 100c call f */
+        0xe8, 0x07, 0x00, /* 100f call f */
+        0xe8, 0x04, 0x00, /* 1012 call f */
+        0x49,             /* 1015 dec cx */
+        0x75, 0xeb,       /* 1016 jnz l */
+        0xf4,             /* 1018 hlt */
+        0x40,             /* 1019 f: inc ax */
+        0xc3,             /* 101a ret */
+    };
+    load(prog, sizeof prog);
+    c->gpr[0] = 0;
+    uint64_t l0 = c->icache->lookups;
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[0] & 0xffff, 300);
+    ck_assert_uint_le(c->icache->lookups - l0, 20);
+}
+END_TEST
+
+/* The return-address stack is a prediction: a RET to another address than the CALL pushed goes
+ * there (the third time, f replaces its return address; the first two made the links). */
+START_TEST(ret_to_replaced_address)
+{
+    static const uint8_t prog[] = {
+        0xb9, 0x03, 0x00, /* 1000 mov cx, 3 */
+        0xe8, 0x0b, 0x00, /* 1003 l: call f */
+        0x49,             /* 1006 dec cx */
+        0x75, 0xfa,       /* 1007 jnz l */
+        0xbb, 0x11, 0x11, /* 1009 mov bx, 0x1111 */
+        0xf4,             /* 100c hlt */
+        0xbb, 0x22, 0x22, /* 100d other: mov bx, 0x2222 */
+        0xf4,             /* 1010 hlt */
+        0x83, 0xf9, 0x01, /* 1011 f: cmp cx, 1 */
+        0x75, 0x04,       /* 1014 jne r */
+        0x58,             /* 1016 pop ax */
+        0x68, 0x0d, 0x10, /* 1017 push other */
+        0xc3,             /* 101a r: ret */
+    };
+    load(prog, sizeof prog);
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[3] & 0xffff, 0x2222);
+    ck_assert_uint_eq(c->gpr[1] & 0xffff, 1);
+    ck_assert_uint_eq(RIP(c), 0x1011);
+}
+END_TEST
+
+/* A RET to a return site whose code was rewritten since the CALL's block was linked to it runs
+ * the new code (the link is checked against the page's write stamp like any other). */
+START_TEST(ret_to_rewritten_code)
+{
+    static const uint8_t prog[] = {
+        0xb9, 0x02, 0x00,                   /* 1000 mov cx, 2 */
+        0xe8, 0x07, 0x00,                   /* 1003 l: call f */
+        0xbb, 0x11, 0x11,                   /* 1006 site: mov bx, 0x1111 */
+        0x49,                               /* 1009 dec cx */
+        0x75, 0xf7,                         /* 100a jnz l */
+        0xf4,                               /* 100c hlt */
+        0x83, 0xf9, 0x01,                   /* 100d f: cmp cx, 1 */
+        0x75, 0x06,                         /* 1010 jne r */
+        0xc7, 0x06, 0x07, 0x10, 0x22, 0x22, /* 1012 mov word [site + 1], 0x2222 */
+        0xc3,                               /* 1018 r: ret */
+    };
+    load(prog, sizeof prog);
+    ck_assert_int_eq(cpu_run(c, 100000), CPU_STOP_HALT);
+    ck_assert_uint_eq(c->gpr[3] & 0xffff, 0x2222);
+}
+END_TEST
+
 /* An instruction that runs on into the next page is decoded once and then found in the cache
  * (it used to be decoded anew at every execution): MOV AX, imm16 with its immediate's high byte
  * on the next page, run 1000 times by LOOP. */
@@ -372,6 +450,9 @@ static Suite *exec_suite(void)
     tcase_add_checked_fixture(f, setup, teardown);
     tcase_add_test(f, fault_rip_inside_block);
     tcase_add_test(f, rep_movs_down);
+    tcase_add_test(f, ret_uses_call_links);
+    tcase_add_test(f, ret_to_replaced_address);
+    tcase_add_test(f, ret_to_rewritten_code);
     tcase_add_test(f, page_crossing_insn_cached);
     tcase_add_test(f, icache_refills_when_full);
     suite_add_tcase(s, f);
