@@ -34,6 +34,10 @@ static ALWAYS_INLINE void cpu_next_insn(struct cpu *c, const struct insn *i)
  * it that is still valid (same page, unwritten) and the run loop would go on anyway (no event
  * due, budget left), else returns to the run loop, which makes the link (cpu/exec.c). */
 void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next);
+/* The end of a near RET i that returned to the address its CALL pushed (ras_pop set ret_from):
+ * runs on in the block at the return address when the CALL block's link to it is valid and the
+ * run loop would go on anyway, else returns to the run loop, which follows or makes the link. */
+void cpu_ret_direct(struct cpu *c, const struct insn *i);
 
 /* Defines a handler: HANDLER(name) { body } defines op_name, which runs the body and then the
  * block's next instruction (cpu_next_insn). A body may return early; a raise leaves the block. */

@@ -416,6 +416,23 @@ void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
     enter_direct(c, t, n);
 }
 
+void cpu_ret_direct(struct cpu *c, const struct insn *i)
+{
+    const struct block *src = c->ret_from;
+    if (!src || !c->blk || c->ras_era != c->icache->flushes) return;
+    /* the link the run loop would follow after this block (run_blocks), checked the same way */
+    const struct block *t = chain_next(c, src);
+    if (!t) return;
+    uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
+    if (n >= c->run_end || !c->direct_left--) return;
+    c->ret_from = NULL;
+    if (unlikely(c->pending)) {
+        enter_direct_pending(c, t, n);
+        return;
+    }
+    enter_direct(c, t, n);
+}
+
 /* Gives the jump c->jfrom, which left prev (run in era) for b, a direct link to b if both are
  * cached blocks of one page (b NULL: not a cached block). */
 static void link_jump(struct cpu *c, const struct block *prev, const struct block *b, uint64_t era)

@@ -140,8 +140,9 @@ FLAT_HANDLER(pop_r_f64, pop_r)
     return true;
 }
 /* CALL rel32 / RET with a 64-bit operand size (SDM Vol.2 CALL, RET): the target must be
- * canonical (#GP(0) before anything changes, raised by the general handler). CALL ends its
- * block (A_END) and may go on in the target's (cpu_jump_direct), as op_call_J does. */
+ * canonical (#GP(0) before anything changes, raised by the general handler). Both end their
+ * blocks (A_END): CALL may go on in the target's (cpu_jump_direct), as op_call_J does, and RET
+ * in the return address's (cpu_ret_direct). */
 static void op_call_J_f64(struct cpu *c, const struct insn *i)
 {
     uint64_t r = RIP(c), t = r + i->imm, sp = c->gpr[4] - 8;
@@ -156,16 +157,18 @@ static void op_call_J_f64(struct cpu *c, const struct insn *i)
     RIP(c) = t;
     cpu_jump_direct(c, i, r);
 }
-FLAT_HANDLER(ret_f64, ret_near)
+static void op_ret_f64(struct cpu *c, const struct insn *i)
 {
     const uint8_t *h = flat_host(c, TLB_R, c->gpr[4], 3);
-    if (!h) return false;
-    uint64_t t = host_ld(h, 3);
-    if (!is_canonical(t)) return false;
+    uint64_t t = h ? host_ld(h, 3) : 0;
+    if (unlikely(!h || !is_canonical(t))) {
+        op_ret_near(c, i);
+        return;
+    }
     c->gpr[4] += 8;
     RIP(c) = t;
     ras_pop(c, t);
-    return true;
+    cpu_ret_direct(c, i);
 }
 
 const struct spec_entry stack_specs[] = {

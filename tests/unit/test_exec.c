@@ -279,6 +279,77 @@ START_TEST(ret_to_rewritten_code)
 }
 END_TEST
 
+/* Switches the CPU to 64-bit mode at CPL 0 and loads a program at CODE with RSP sp: the first
+ * 2 MiB identity-mapped by one 2 MiB page (tables at 10000H-12FFFH), a GDT at 5000H with a
+ * 64-bit code segment (selector 8) and a data segment (10H), and an IDT at 4000H whose gate 20H
+ * leads to a HLT at 2000H. */
+static void load_long(const uint8_t *code, size_t len, uint64_t sp)
+{
+    load_real(code, len, 0);
+    static const uint64_t tables[][2] = {
+        {0x10000, 0x11000 | 3}, /* PML4E 0 */
+        {0x11000, 0x12000 | 3}, /* PDPTE 0 */
+        {0x12000, 0x83},        /* PDE 0: 2 MiB page at 0, writable */
+        {0x5008, 0x00209a0000000000ull}, /* 64-bit code, DPL 0 */
+        {0x5010, 0x00cf92000000ffffull}, /* data, 4 GiB */
+        {0x4200, 0x00008e0000082000ull}, /* gate 20H: interrupt gate to 0008:2000 */
+        {0x4208, 0},
+    };
+    for (unsigned k = 0; k < sizeof tables / sizeof tables[0]; k++)
+        memcpy(ram + tables[k][0], &tables[k][1], 8);
+    ram[0x2000] = 0xf4; /* hlt */
+    c->gdtr = (struct dtr){0x5000, 0x17};
+    c->idtr = (struct dtr){0x4000, 0xfff};
+    c->cr3 = 0x10000;
+    c->cr4 = CR4_PAE;
+    c->efer = EFER_LME | EFER_LMA;
+    c->cr0 = CR0_PE | CR0_PG | CR0_ET;
+    seg_set_cache(c, &c->seg[SEG_CS], SEG_CS, 8, 0, 0xffffffff, AR_P | AR_S | 0xb | AR_L | AR_G);
+    for (unsigned s = 0; s < 6; s++)
+        if (s != SEG_CS) seg_set_cache(c, &c->seg[s], s, 0x10, 0, 0xffffffff, AR_P | AR_S | 3 | AR_DB | AR_G);
+    cpu_update_mode(c);
+    RIP(c) = CODE;
+    c->gpr[4] = sp;
+}
+
+/* In 64-bit code, a RET that goes straight on in the block at its return address (the CALL
+ * block's link, cpu_ret_direct) does so only when no event is due: an interrupt raised by an
+ * MMIO write in the callee is taken at the return address, before the loop there runs (the
+ * third call; the first two made the links). */
+START_TEST(ret_direct_sees_event)
+{
+    static const struct mmio_ops raise = {mmio_rd, mmio_wr};
+    ck_assert(memmap_add_mmio(mem, 0xE0000, 0x1000, &raise, NULL, "raise"));
+    static const uint8_t code[] = {
+        0xfb,                         /* 1000 sti */
+        0xbb, 0x00, 0x30, 0x00, 0x00, /* 1001 mov ebx, 0x3000 (RAM) */
+        0xba, 0x0a, 0x00, 0x00, 0x00, /* 1006 mov edx, 10 */
+        0xbe, 0x02, 0x00, 0x00, 0x00, /* 100b mov esi, 2 */
+        0xe8, 0x16, 0x00, 0x00, 0x00, /* 1010 top: call f */
+        0x31, 0xc9,                   /* 1015 site: xor ecx, ecx */
+        0xff, 0xc1,                   /* 1017 l: inc ecx */
+        0x39, 0xd1,                   /* 1019 cmp ecx, edx */
+        0x75, 0xfa,                   /* 101b jne l */
+        0xff, 0xce,                   /* 101d dec esi */
+        0x75, 0xef,                   /* 101f jnz top */
+        0xbb, 0x00, 0x00, 0x0e, 0x00, /* 1021 mov ebx, 0xE0000 (MMIO) */
+        0x31, 0xd2,                   /* 1026 xor edx, edx: the loop has no end of its own */
+        0xeb, 0xe6,                   /* 1028 jmp top */
+        0xf4,                         /* 102a hlt (not reached) */
+        0x88, 0x03,                   /* 102b f: mov [rbx], al */
+        0xc3,                         /* 102d ret */
+    };
+    load_long(code, sizeof code, 0x8000);
+    c->irq_ack = ack_vec;
+    ck_assert_int_eq(cpu_run(c, 1000000), CPU_STOP_HALT);
+    ck_assert_uint_eq(RIP(c), 0x2001);
+    uint64_t rip;
+    memcpy(&rip, ram + 0x8000 - 40, 8); /* below SS, RSP, RFLAGS and CS */
+    ck_assert_uint_eq(rip, 0x1015);
+    ck_assert_uint_eq(c->gpr[1], 10); /* the third call's loop never ran */
+}
+END_TEST
+
 /* An instruction that runs on into the next page is decoded once and then found in the cache
  * (it used to be decoded anew at every execution): MOV AX, imm16 with its immediate's high byte
  * on the next page, run 1000 times by LOOP. */
@@ -444,6 +515,7 @@ static Suite *exec_suite(void)
     tcase_add_test(t, pause_budget_is_guest_time);
     tcase_add_test(t, intr_pending_if_clear_keeps_chaining);
     tcase_add_test(t, direct_jump_sees_event);
+    tcase_add_test(t, ret_direct_sees_event);
     tcase_add_test(t, port_io_time);
     suite_add_tcase(s, t);
     TCase *f = tcase_create("faults");
