@@ -51,7 +51,26 @@ static bool next_code_page(struct cpu *c, uint64_t lin, uint32_t *hp2)
 /* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
  * bytes through the fetch path; the second page's translation may raise #PF. The bytes read go to
  * buf (16 bytes). */
-static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *buf)
+/* Bytes from RIP to the end of the CS limit, which every byte of an instruction must be within
+ * (SDM Vol.3A 5.3; fetch_lin has checked RIP itself); no limit in 64-bit mode. */
+static uint64_t limit_room(const struct cpu *c)
+{
+    return c->mode64 ? UINT64_MAX : (uint64_t)c->seg[SEG_CS].limit - RIP(c) + 1;
+}
+
+/* Makes i the instruction that runs past the CS limit: executing it raises #GP(0). */
+static void limit_fault(struct cpu *c, struct insn *i)
+{
+    memset(i, 0, sizeof *i);
+    i->fn = c->dctx.fn_gp;
+    i->op = OP_INVALID;
+    i->len = 1;
+}
+
+/* Decodes the instruction at lin byte by byte across pages (or from MMIO) into out, reading at
+ * most max bytes (15, or less up to the CS limit: an instruction that needs more raises #GP(0),
+ * before any byte past the limit is fetched). */
+static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *buf, unsigned max)
 {
     size_t have = 0;
     for (;;) {
@@ -60,13 +79,16 @@ static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *
         uint8_t *page = mmu_fetch_page(c, a, &gpa);
         unsigned in_page = 0x1000 - (unsigned)(a & 0xfff);
         unsigned take = in_page;
-        if (take > 15 - have) take = (unsigned)(15 - have);
+        if (take > max - have) take = (unsigned)(max - have);
         for (unsigned k = 0; k < take; k++)
             buf[have + k] = page ? page[k] : (uint8_t)phys_read(c->mem, gpa + k, 1);
         have += take;
         enum decode_status st = decode_insn(&c->dctx, buf, have, out);
-        if (st != DEC_NEED_MORE || have >= 15) {
-            if (st == DEC_NEED_MORE) { /* cannot happen with 15 bytes; be safe */
+        if (st != DEC_NEED_MORE) return;
+        if (have >= max) {
+            if (max < 15) {
+                limit_fault(c, out);
+            } else { /* cannot happen with 15 bytes; be safe */
                 out->fn = c->dctx.fn_gp;
                 out->len = 15;
             }
@@ -128,12 +150,15 @@ static void note_code_page(struct cpu *c, uint64_t hp)
  * both pages' stamps unless the next page is not RAM (then it is decoded anew each time, into
  * tmp). */
 static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa, uint32_t hp,
-                                       struct block *b, struct block **slot, union tmp_block *tmpb)
+                                       struct block *b, struct block **slot, union tmp_block *tmpb,
+                                       uint64_t room)
 {
     struct memmap *m = c->mem;
     uint8_t bytes[16];
     uint32_t hp2;
     bool ram2 = next_code_page(c, lin, &hp2);
+    /* within 15 bytes of the CS limit: decoded anew each time, up to the limit */
+    if (room < 15) ram2 = false;
     if (!ram2) b = &tmpb->b;
     b->n = 1;
     b->gpa = gpa;
@@ -146,8 +171,9 @@ static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa
         b->stamp2 = m->stamp[hp2];
     }
     b->stamp = m->stamp[hp];
-    decode_slow(c, lin, &b->insn[0], bytes);
+    decode_slow(c, lin, &b->insn[0], bytes, room < 15 ? (unsigned)room : 15);
     cpu_insn_end_marker(&b->insn[1]);
+    b->insn[1].imm = b->insn[0].len;
     if (!ram2) return b;
     icache_commit(c->icache, slot, b);
     if (unlikely(log_mask & LOG_IN_ASM)) log_block(c, lin, bytes, b);
@@ -173,6 +199,7 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
 {
     struct block *tmp = &tmpb->b;
     uint64_t lin = fetch_lin(c);
+    uint64_t room = limit_room(c);
     uint64_t gpa;
     struct icache *ic = c->icache;
     ic->lookups++;
@@ -185,7 +212,7 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
         tmp->hpage = 0;
         tmp->stamp = m->stamp[0];
         tmp->cross = 0;
-        decode_slow(c, lin, &tmp->insn[0], bytes);
+        decode_slow(c, lin, &tmp->insn[0], bytes, room < 15 ? (unsigned)room : 15);
         cpu_insn_end_marker(&tmp->insn[1]);
         return tmp;
     }
@@ -193,7 +220,8 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     uint32_t hp = host_page(m, page);
     struct block **slot = icache_slot(ic, gpa, c->ctx);
     struct block *b = *slot;
-    if (likely(b && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp])) {
+    if (likely(b && b->gpa == gpa && b->ctx == c->ctx && b->hpage == hp && b->stamp == m->stamp[hp]) &&
+        (likely(c->mode64) || block_extent(b) <= room)) {
         if (likely(!b->cross)) return b;
         /* the next page must still be the one it was decoded from, unwritten */
         uint32_t hp2;
@@ -205,15 +233,29 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     ic->misses++;
     if (b && b->gpa == gpa && b->ctx == c->ctx) ic->stale++;
     note_code_page(c, hp);
-    unsigned off = (unsigned)(lin & 0xfff);
+    unsigned start = (unsigned)(lin & 0xfff), off = start;
     unsigned n = 0;
     b = icache_reserve(ic);
     while (n < BLOCK_MAX) {
         struct insn *i = &b->insn[n];
-        enum decode_status st = decode_insn(&c->dctx, page + off, 0x1000 - off, i);
+        /* the bytes up to the page's end, or to the CS limit when that comes first or with it */
+        unsigned avail = 0x1000 - off;
+        bool at_limit = room - (off - start) <= avail;
+        if (at_limit) avail = (unsigned)(room - (off - start));
+        enum decode_status st = decode_insn(&c->dctx, page + off, avail, i);
         if (st == DEC_NEED_MORE) {
             if (n > 0) break; /* end the block before the page-crossing instruction */
-            return cross_block(c, lin, gpa, hp, b, slot, tmpb);
+            if (at_limit) {
+                /* it runs past the CS limit: #GP(0) when it runs, decoded anew each time */
+                tmp->n = 1;
+                tmp->hpage = hp;
+                tmp->stamp = m->stamp[hp];
+                tmp->cross = 0;
+                limit_fault(c, &tmp->insn[0]);
+                cpu_insn_end_marker(&tmp->insn[1]);
+                return tmp;
+            }
+            return cross_block(c, lin, gpa, hp, b, slot, tmpb, room);
         }
         if (st == DEC_OK) {
             cpu_specialize(i);
@@ -227,6 +269,7 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     }
     b->n = (uint16_t)n;
     cpu_insn_end_marker(&b->insn[n]);
+    b->insn[n].imm = off - start;
     b->gpa = gpa;
     b->ctx = c->ctx;
     b->hpage = hp;
@@ -409,6 +452,8 @@ void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
     const struct block *t = icache_jlink_block(c->icache, l);
     uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
     if (t->stamp != *c->blk_stamp || n >= c->run_end || !c->direct_left--) return;
+    /* the CS limit may have become smaller since the link was made */
+    if (unlikely(!c->mode64) && block_extent(t) > limit_room(c)) return;
     if (unlikely(c->pending)) {
         enter_direct_pending(c, t, n);
         return;

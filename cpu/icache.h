@@ -61,6 +61,10 @@ static inline struct block_link *block_links(const struct block *b)
     return (struct block_link *)(void *)&((struct block *)b)->insn[b->n + 1];
 }
 
+/* Bytes of guest code a cached block was decoded from (kept in its end marker's imm): the run
+ * loop checks them against the CS limit outside 64-bit mode. */
+static inline uint64_t block_extent(const struct block *b) { return b->insn[b->n].imm; }
+
 /* Bytes a block of n instructions takes in the arena (64-byte multiples keep headers aligned). */
 static inline size_t block_bytes(unsigned n)
 {
