@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test suite:
 #   unit (Check), length (decoder vs Capstone), guest (bare-metal programs), diff (host
-#   differential, x86-64 hosts only), boot (real firmware and Linux), nested and nested-l3
-#   (Debian's KVM and QEMU inside turtles running an L2 Linux, and KVM in that L2 running an L3,
-#   each twice), then unit + guest again under ASan+UBSan.
+#   differential, x86-64 hosts only), boot (real firmware and Linux), nested, nested-l3 and
+#   nested-l4 (Debian's KVM and QEMU inside turtles running an L2 Linux, KVM in that L2 running an
+#   L3, and KVM in L3 running an L4, each twice), then unit + guest again under ASan+UBSan.
 # Ends with the line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,8 +28,8 @@ run_suites() { # build_dir suites...
     fi
 }
 
-echo "== release build: unit, length, guest, diff, boot, nested, nested-l3"
-run_suites build unit length guest diff boot nested nested-l3
+echo "== release build: unit, length, guest, diff, boot, nested, nested-l3, nested-l4"
+run_suites build unit length guest diff boot nested nested-l3 nested-l4
 
 echo "== ASan+UBSan build: unit, guest"
 if [ ! -f build-asan/build.ninja ]; then

@@ -6,11 +6,13 @@
 # way inside L2. The run must print the innermost marker, every level's TURTLES-L<n>-DONE, power
 # off L1 through ACPI (exit status 0), show that L1's kvm_intel enabled PML, and do so twice with
 # identical serial output and instruction counts (determinism).
-# Usage: kvm-l2.sh TURTLES [SOURCE_DIR [DEPTH]]     (TURTLES_NESTED_RUNS=1 for a single run)
+# Usage: kvm-l2.sh TURTLES [SOURCE_DIR [DEPTH [WORDS]]]   (TURTLES_NESTED_RUNS=1 for a single run)
+# WORDS: more kernel command-line words for every level (the L4 test passes "quiet").
 set -u
 turtles=$1
 src=${2:-$(cd "$(dirname "$0")/../.." && pwd)}
 depth=${3:-1}
+words=${4:-}
 runs=${TURTLES_NESTED_RUNS:-2}
 vars=$("$src/images/build-kvm-guest.sh" --depth "$depth" 2>/tmp/turtles-kvm-image-build.log) || {
     echo "SKIP: could not build the KVM guest (see /tmp/turtles-kvm-image-build.log)"; exit 77; }
@@ -24,7 +26,7 @@ mem=$(( 512 + guest_mem * 2 ))
 # cryptomgr.notests: every level (init-kvm passes L1's command line on) skips the kernel's crypto
 # self-tests, about 0.87e9 instructions of pure arithmetic per kernel boot that exercise nothing
 # of VMX; the boot suite (linux-direct.sh) keeps them, as a check of the arithmetic.
-append="console=ttyS0 panic=-1 cryptomgr.notests"
+append="console=ttyS0 panic=-1 cryptomgr.notests${words:+ $words}"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 run() {
