@@ -48,9 +48,6 @@ static bool next_code_page(struct cpu *c, uint64_t lin, uint32_t *hp2)
     return true;
 }
 
-/* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
- * bytes through the fetch path; the second page's translation may raise #PF. The bytes read go to
- * buf (16 bytes). */
 /* Bytes from RIP to the end of the CS limit, which every byte of an instruction must be within
  * (SDM Vol.3A 5.3; fetch_lin has checked RIP itself); no limit in 64-bit mode. */
 static uint64_t limit_room(const struct cpu *c)
@@ -67,11 +64,13 @@ static void limit_fault(struct cpu *c, struct insn *i)
     i->len = 1;
 }
 
-/* Decodes the instruction at lin byte by byte across pages (or from MMIO) into out, reading at
- * most max bytes (15, or less up to the CS limit: an instruction that needs more raises #GP(0),
- * before any byte past the limit is fetched). */
-static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *buf, unsigned max)
+/* Decodes an instruction that straddles a page boundary (or lives in MMIO) into *out by reading
+ * bytes through the fetch path; the second page's translation may raise #PF. The bytes read go to
+ * buf (16 bytes). It reads at most 15 bytes, fewer when the CS limit (room: limit_room) comes
+ * first: an instruction that needs more raises #GP(0), and no byte past the limit is fetched. */
+static void decode_slow(struct cpu *c, uint64_t lin, struct insn *out, uint8_t *buf, uint64_t room)
 {
+    unsigned max = room < 15 ? (unsigned)room : 15;
     size_t have = 0;
     for (;;) {
         uint64_t a = (lin + have) & c->lin_mask;
@@ -135,6 +134,19 @@ union tmp_block {
     unsigned char room[sizeof(struct block) + 2 * sizeof(struct insn)];
 };
 
+/* Makes tmpb a one-instruction block outside the cache, of host page hp at its current stamp;
+ * the caller fills insn[0]. */
+static struct block *one_insn_block(struct cpu *c, union tmp_block *tmpb, uint32_t hp)
+{
+    struct block *t = &tmpb->b;
+    t->n = 1;
+    t->hpage = hp;
+    t->stamp = c->mem->stamp[hp];
+    t->cross = 0;
+    cpu_insn_end_marker(&t->insn[1]);
+    return t;
+}
+
 /* Marks host page hp as holding decoded code, so that writes to it from now on take the slow
  * path and bump its stamp. */
 static void note_code_page(struct cpu *c, uint64_t hp)
@@ -171,7 +183,7 @@ static const struct block *cross_block(struct cpu *c, uint64_t lin, uint64_t gpa
         b->stamp2 = m->stamp[hp2];
     }
     b->stamp = m->stamp[hp];
-    decode_slow(c, lin, &b->insn[0], bytes, room < 15 ? (unsigned)room : 15);
+    decode_slow(c, lin, &b->insn[0], bytes, room);
     cpu_insn_end_marker(&b->insn[1]);
     b->insn[1].imm = b->insn[0].len;
     if (!ram2) return b;
@@ -197,7 +209,6 @@ static void mark_jump(struct insn *i, unsigned off)
  * may empty the cache (icache.flushes changes): block pointers from before are then dead. */
 static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
 {
-    struct block *tmp = &tmpb->b;
     uint64_t lin = fetch_lin(c);
     uint64_t room = limit_room(c);
     uint64_t gpa;
@@ -208,13 +219,9 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
     uint8_t bytes[16];
     if (unlikely(!page)) {
         /* executing from MMIO: decode one instruction at a time, uncached */
-        tmp->n = 1;
-        tmp->hpage = 0;
-        tmp->stamp = m->stamp[0];
-        tmp->cross = 0;
-        decode_slow(c, lin, &tmp->insn[0], bytes, room < 15 ? (unsigned)room : 15);
-        cpu_insn_end_marker(&tmp->insn[1]);
-        return tmp;
+        struct block *t = one_insn_block(c, tmpb, 0);
+        decode_slow(c, lin, &t->insn[0], bytes, room);
+        return t;
     }
     page -= lin & 0xfff; /* mmu_fetch_page returns the byte's host address */
     uint32_t hp = host_page(m, page);
@@ -247,13 +254,9 @@ static const struct block *lookup_block(struct cpu *c, union tmp_block *tmpb)
             if (n > 0) break; /* end the block before the page-crossing instruction */
             if (at_limit) {
                 /* it runs past the CS limit: #GP(0) when it runs, decoded anew each time */
-                tmp->n = 1;
-                tmp->hpage = hp;
-                tmp->stamp = m->stamp[hp];
-                tmp->cross = 0;
-                limit_fault(c, &tmp->insn[0]);
-                cpu_insn_end_marker(&tmp->insn[1]);
-                return tmp;
+                struct block *t = one_insn_block(c, tmpb, hp);
+                limit_fault(c, &t->insn[0]);
+                return t;
             }
             return cross_block(c, lin, gpa, hp, b, slot, tmpb, room);
         }
@@ -335,12 +338,9 @@ static void run_one(struct cpu *c)
     c->blk = NULL; /* exactly one instruction: no direct jump out of it */
     const struct block *b = lookup_block(c, &tmp);
     if (b->n > 1) {
-        tmp.b.n = 1;
-        tmp.b.hpage = b->hpage;
-        tmp.b.stamp = b->stamp;
-        tmp.b.insn[0] = b->insn[0];
-        cpu_insn_end_marker(&tmp.b.insn[1]);
-        b = &tmp.b;
+        struct block *t = one_insn_block(c, &tmp, b->hpage); /* b->stamp is the page's */
+        t->insn[0] = b->insn[0];
+        b = t;
     }
     exec_insns(c, b);
 }
@@ -435,6 +435,24 @@ static __attribute__((noinline)) void enter_direct_pending(struct cpu *c, const 
     enter_direct(c, t, n);
 }
 
+/* What a direct entry from the block of i (a jump or RET that ends it) checks as the run loop
+ * would after the block: direct_budget, that the budget is not used up and fewer than DIRECT_MAX
+ * direct entries were made in a row (n: the instruction count with that block retired); then
+ * go_direct runs block t unless an event is due, and otherwise returns to the run loop. */
+static ALWAYS_INLINE bool direct_budget(struct cpu *c, const struct insn *i, uint64_t *n)
+{
+    *n = c->icount + (uint64_t)(i - c->blk_first) + 1;
+    return *n < c->run_end && c->direct_left--;
+}
+static ALWAYS_INLINE void go_direct(struct cpu *c, const struct block *t, uint64_t n)
+{
+    if (unlikely(c->pending)) {
+        enter_direct_pending(c, t, n);
+        return;
+    }
+    enter_direct(c, t, n);
+}
+
 void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
 {
     uint32_t l = (uint32_t)i->disp;
@@ -450,15 +468,11 @@ void cpu_jump_direct(struct cpu *c, const struct insn *i, uint64_t rip_next)
      * that changes translations or modes ends its block (A_END). So only a write to the page
      * can have made it stale. The rest is what the run loop would check after this block. */
     const struct block *t = icache_jlink_block(c->icache, l);
-    uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
-    if (t->stamp != *c->blk_stamp || n >= c->run_end || !c->direct_left--) return;
+    uint64_t n;
+    if (t->stamp != *c->blk_stamp || !direct_budget(c, i, &n)) return;
     /* the CS limit may have become smaller since the link was made */
     if (unlikely(!c->mode64) && block_extent(t) > limit_room(c)) return;
-    if (unlikely(c->pending)) {
-        enter_direct_pending(c, t, n);
-        return;
-    }
-    enter_direct(c, t, n);
+    go_direct(c, t, n);
 }
 
 void cpu_ret_direct(struct cpu *c, const struct insn *i)
@@ -467,15 +481,10 @@ void cpu_ret_direct(struct cpu *c, const struct insn *i)
     if (!src || !c->blk || c->ras_era != c->icache->flushes) return;
     /* the link the run loop would follow after this block (run_blocks), checked the same way */
     const struct block *t = chain_next(c, src);
-    if (!t) return;
-    uint64_t n = c->icount + (uint64_t)(i - c->blk_first) + 1;
-    if (n >= c->run_end || !c->direct_left--) return;
+    uint64_t n;
+    if (!t || !direct_budget(c, i, &n)) return;
     c->ret_from = NULL;
-    if (unlikely(c->pending)) {
-        enter_direct_pending(c, t, n);
-        return;
-    }
-    enter_direct(c, t, n);
+    go_direct(c, t, n);
 }
 
 /* Gives the jump c->jfrom, which left prev (run in era) for b, a direct link to b if both are

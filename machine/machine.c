@@ -944,4 +944,3 @@ bool machine_send_keys(struct machine *m, const uint8_t *set2, unsigned n)
 }
 
 void machine_quit(struct machine *m) { board_power_off(m); }
-

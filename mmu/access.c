@@ -159,10 +159,10 @@ uint64_t mmu_translate(struct cpu *c, uint64_t lin, unsigned acc)
 /* The host address of lin when the TLB holds its page for an access of type ty by the class of
  * acc, else NULL. The fast paths compare tags with the access's alignment folded in, so a
  * misaligned access, or an access whose handler probes before writing, comes here with a page the
- * TLB may well hold: a hit means a walk for this access would succeed with the same result (an
- * entry is only filled when its walk set the accessed and, for writes, the dirty flags, and never
- * for pages every access of which must be looked at: MMIO, the APIC-access page, code pages for
- * writes, pages with data breakpoints). */
+ * TLB may well hold. A processor may use a TLB entry for the page number of an access instead
+ * of walking (SDM Vol.3A 4.10.3.2): an entry is only filled when its walk set the accessed and,
+ * for writes, the dirty flags (4.8), and never for pages every access of which must be looked at
+ * (MMIO, the APIC-access page, code pages for writes, pages with data breakpoints). */
 static inline uint8_t *tlb_host(struct cpu *c, unsigned ty, uint64_t lin, unsigned acc)
 {
     unsigned k = (lin >> 12) & TLB_MASK;
